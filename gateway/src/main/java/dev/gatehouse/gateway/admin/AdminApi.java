@@ -1,0 +1,62 @@
+package dev.gatehouse.gateway.admin;
+
+import dev.gatehouse.gateway.Version;
+import dev.gatehouse.gateway.errors.ErrorBody;
+import dev.gatehouse.gateway.store.Database;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The admin plane ({@code /admin/v1}), served on its own listener. Every route requires an admin
+ * credential; unknown paths are a generic JSON 404.
+ */
+public final class AdminApi {
+
+  public static final String PREFIX = "/admin/v1";
+
+  private final Database database;
+  private final String nodeId;
+  private final String upstream;
+  private final Instant started = Instant.now();
+
+  public AdminApi(Database database, String nodeId, String upstream) {
+    this.database = database;
+    this.nodeId = nodeId;
+    this.upstream = upstream;
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route(PREFIX + "/*").handler(new AdminAuthenticator(database.pool()));
+    router.get(PREFIX + "/status").handler(this::status);
+    router.errorHandler(404, ctx -> error(ctx, ErrorBody.NOT_FOUND));
+    router.errorHandler(405, ctx -> error(ctx, ErrorBody.NOT_FOUND));
+    router.errorHandler(500, ctx -> error(ctx, ErrorBody.SERVICE_UNAVAILABLE));
+    return router;
+  }
+
+  private void status(RoutingContext ctx) {
+    database.ping().onComplete(ping -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(new JsonObject()
+            .put("status", "ok")
+            .put("version", Version.current())
+            .put("nodeId", nodeId)
+            .put("upstream", upstream)
+            .put("database", ping.succeeded() ? "up" : "down")
+            .put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds())
+            .toBuffer()));
+  }
+
+  private static void error(RoutingContext ctx, ErrorBody error) {
+    ctx.response().setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
+        .end(error.body());
+  }
+}

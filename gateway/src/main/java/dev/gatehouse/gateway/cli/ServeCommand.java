@@ -1,0 +1,173 @@
+package dev.gatehouse.gateway.cli;
+
+import dev.gatehouse.gateway.Main;
+import dev.gatehouse.gateway.config.ConfigException;
+import dev.gatehouse.gateway.config.ConfigLoader;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.Setting;
+import dev.gatehouse.gateway.server.Gateway;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/**
+ * {@code gatehouse serve}: runs a node until SIGINT (ctrl-C) or SIGTERM, then stops gracefully
+ * and exits 0.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run the gateway in front of a runtime. With no database configured, an embedded PostgreSQL "
+            + "is started under <data-dir>/pg and reused on the next start.",
+        "On first start the bootstrap admin token is written to <data-dir>/admin-token (mode 0600); "
+            + "it is never printed or logged. Stop with ctrl-C or SIGTERM: in-flight requests drain, "
+            + "then the process exits 0."},
+    footer = {
+        "",
+        "Settings come from gatehouse.yaml (or --config), then GATEHOUSE_* environment variables,",
+        "then these flags; later sources win. Keys: dataDir, server.listen, server.drainTimeout,",
+        "server.nodeId, admin.listen, upstream.url, upstream.connectTimeout, upstream.responseTimeout,",
+        "database.url, database.user, database.password, database.poolSize.",
+        "Environment names are GATEHOUSE_ plus the key in upper snake case, e.g. GATEHOUSE_UPSTREAM_URL.",
+        "",
+        "Examples:",
+        "  gatehouse serve",
+        "  gatehouse serve --upstream http://127.0.0.1:3000 --listen 0.0.0.0:8080",
+        "  GATEHOUSE_DATABASE_URL=postgresql://gh@db:5432/gatehouse gatehouse serve --config prod.yaml",
+        "",
+        "Exit codes: 0 stopped cleanly, 1 failed at runtime, 2 bad configuration (the message names the key)."})
+public final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML configuration file (default: ./gatehouse.yaml when present).")
+  Path config;
+
+  @Option(names = "--upstream", paramLabel = "URL",
+      description = "The runtime to front (default: http://127.0.0.1:3000).")
+  String upstream;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "Main listener (default: 127.0.0.1:8080).")
+  String listen;
+
+  @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+      description = "Admin listener (default: 127.0.0.1:8081; keep it off public interfaces).")
+  String adminListen;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "State directory: admin token, embedded PostgreSQL (default: ./.gatehouse).")
+  String dataDir;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    GatewayConfig cfg;
+    try {
+      cfg = new ConfigLoader().load(Optional.ofNullable(config), System.getenv(), flags());
+    } catch (ConfigException e) {
+      err.println("gatehouse: invalid configuration: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      return serve(vertx, cfg, err);
+    } finally {
+      await(vertx.close(), Duration.ofSeconds(30));
+    }
+  }
+
+  private int serve(Vertx vertx, GatewayConfig cfg, PrintWriter err) {
+    Gateway gateway;
+    try {
+      gateway = await(Gateway.start(vertx, cfg), Duration.ofMinutes(5));
+    } catch (ConfigException e) {
+      err.println("gatehouse: invalid configuration: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    } catch (RuntimeException e) {
+      LOG.error("gatehouse failed to start", e);
+      err.println("gatehouse: failed to start: " + e.getClass().getSimpleName() + " (see the log above)");
+      return Main.EXIT_FAILED;
+    }
+    err.printf("gatehouse %s: main http://%s:%d -> %s, admin http://%s:%d (token: %s)%n",
+        "ready", cfg.server().listen().host(), gateway.port(), cfg.upstream().url(),
+        cfg.admin().listen().host(), gateway.adminPort(), cfg.dataDir().resolve("admin-token"));
+    err.flush();
+    awaitStopSignal();
+    LOG.info("stopping: draining in-flight requests for up to {}", cfg.server().drainTimeout());
+    try {
+      await(gateway.stop(), cfg.server().drainTimeout().plusSeconds(30));
+      LOG.info("stopped");
+      return 0;
+    } catch (RuntimeException e) {
+      LOG.error("unclean stop", e);
+      return Main.EXIT_FAILED;
+    }
+  }
+
+  /** Waits for a Vert.x future from this (non-Vert.x) thread; its failure is rethrown unwrapped. */
+  private static <T> T await(Future<T> future, Duration limit) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out after " + limit, e);
+    }
+  }
+
+  private List<Setting> flags() {
+    List<Setting> flags = new ArrayList<>();
+    add(flags, "dataDir", dataDir, "--data-dir");
+    add(flags, "server.listen", listen, "--listen");
+    add(flags, "admin.listen", adminListen, "--admin-listen");
+    add(flags, "upstream.url", upstream, "--upstream");
+    return flags;
+  }
+
+  private static void add(List<Setting> flags, String key, String value, String flag) {
+    if (value != null) {
+      flags.add(new Setting(key, value, flag));
+    }
+  }
+
+  /** Blocks until SIGINT or SIGTERM; the JVM's default "exit at once" is replaced by a drain. */
+  private static void awaitStopSignal() {
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.gatehouse.gateway.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds a {@link GatewayConfig} from, in increasing precedence: the YAML file, environment
+ * variables {@code GATEHOUSE_*}, and command-line settings. The merged tree is validated against
+ * the configuration schema (unknown keys rejected), then each value is parsed; the first problem
+ * is thrown as a {@link ConfigException} naming the key and the source of the value.
+ */
+public final class ConfigLoader {
+
+  public static final String ENV_PREFIX = "GATEHOUSE_";
+  /** Read from the working directory when no file is named. */
+  public static final String DEFAULT_FILE = "gatehouse.yaml";
+  /** Environment variables read by the launcher script and the logging setup, not the configuration. */
+  static final Set<String> LAUNCHER_VARIABLES = Set.of("GATEHOUSE_JAVA_OPTS", "GATEHOUSE_LOG_LEVEL");
+
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+  private final ConfigSchema schema = new ConfigSchema(new ObjectMapper());
+
+  /**
+   * @param file the file named with {@code --config}; when empty, {@value #DEFAULT_FILE} is read
+   *     if it exists in the working directory
+   * @param env the process environment
+   * @param flags settings from command-line flags
+   */
+  public GatewayConfig load(Optional<Path> file, Map<String, String> env, List<Setting> flags) {
+    Map<String, String> sources = new HashMap<>();
+    ObjectNode tree = readFile(file, sources);
+    List<Setting> overrides = new ArrayList<>(fromEnvironment(env));
+    overrides.addAll(flags);
+    for (Setting s : overrides) {
+      put(tree, s);
+      sources.put(s.key(), s.source());
+    }
+    schema.validate(tree, sources);
+    return build(tree, sources);
+  }
+
+  private ObjectNode readFile(Optional<Path> explicit, Map<String, String> sources) {
+    Path path = explicit.orElse(Path.of(DEFAULT_FILE));
+    if (explicit.isEmpty() && !Files.exists(path)) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    String name = path.getFileName().toString();
+    JsonNode node;
+    try {
+      node = yaml.readTree(Files.readString(path));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(name, "file not found");
+    } catch (JsonProcessingException e) {
+      var where = e.getLocation();
+      String line = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+      throw new ConfigException(name, "not valid YAML" + line);
+    } catch (IOException e) {
+      throw new ConfigException(name, "cannot be read");
+    }
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    if (!node.isObject()) {
+      throw new ConfigException(name, "must be a YAML mapping of keys to values");
+    }
+    markSources("", node, name, sources);
+    return (ObjectNode) node;
+  }
+
+  private static void markSources(String prefix, JsonNode node, String source, Map<String, String> sources) {
+    node.fields().forEachRemaining(e -> {
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      sources.put(key, source);
+      if (e.getValue().isObject()) {
+        markSources(key, e.getValue(), source, sources);
+      }
+    });
+  }
+
+  private List<Setting> fromEnvironment(Map<String, String> env) {
+    List<Setting> settings = new ArrayList<>();
+    env.keySet().stream().sorted().forEach(name -> {
+      if (!name.startsWith(ENV_PREFIX) || LAUNCHER_VARIABLES.contains(name)) {
+        return;
+      }
+      ConfigSchema.Key key = schema.keyForEnv(name)
+          .orElseThrow(() -> new ConfigException(name, "unknown setting (no configuration key has this variable)"));
+      settings.add(new Setting(key.path(), env.get(name), name));
+    });
+    return settings;
+  }
+
+  private void put(ObjectNode tree, Setting s) {
+    String[] parts = s.key().split("\\.");
+    ObjectNode node = tree;
+    StringBuilder at = new StringBuilder();
+    for (int i = 0; i < parts.length - 1; i++) {
+      at.append(i == 0 ? "" : ".").append(parts[i]);
+      JsonNode child = node.get(parts[i]);
+      if (child == null) {
+        child = node.putObject(parts[i]);
+      } else if (!child.isObject()) {
+        throw new ConfigException(at.toString(), "must be an object");
+      }
+      node = (ObjectNode) child;
+    }
+    String leaf = parts[parts.length - 1];
+    if (schema.keyForPath(s.key()).map(k -> k.type().equals("integer")).orElse(false)) {
+      try {
+        node.put(leaf, Integer.parseInt(s.value().trim()));
+      } catch (NumberFormatException e) {
+        throw new ConfigException(s.key(), "must be an integer (from " + s.source() + ")");
+      }
+    } else {
+      node.put(leaf, s.value());
+    }
+  }
+
+  private GatewayConfig build(JsonNode tree, Map<String, String> sources) {
+    Path dataDir = Path.of(text(tree, "dataDir", GatewayConfig.DEFAULT_DATA_DIR));
+    var server = new GatewayConfig.Server(
+        listen(tree, "server.listen", GatewayConfig.DEFAULT_LISTEN, sources),
+        duration(tree, "server.drainTimeout", GatewayConfig.DEFAULT_DRAIN_TIMEOUT, sources),
+        text(tree, "server.nodeId", defaultNodeId()));
+    var admin = new GatewayConfig.Admin(
+        listen(tree, "admin.listen", GatewayConfig.DEFAULT_ADMIN_LISTEN, sources));
+    var upstream = new GatewayConfig.Upstream(
+        upstreamUrl(text(tree, "upstream.url", GatewayConfig.DEFAULT_UPSTREAM_URL), sources),
+        duration(tree, "upstream.connectTimeout", GatewayConfig.DEFAULT_CONNECT_TIMEOUT, sources),
+        duration(tree, "upstream.responseTimeout", GatewayConfig.DEFAULT_RESPONSE_TIMEOUT, sources));
+    var database = new GatewayConfig.Database(
+        Optional.ofNullable(at(tree, "database.url")).map(n -> databaseUrl(n.asText(), sources)),
+        Optional.ofNullable(at(tree, "database.user")).map(JsonNode::asText),
+        Optional.ofNullable(at(tree, "database.password")).map(JsonNode::asText),
+        Optional.ofNullable(at(tree, "database.poolSize")).map(JsonNode::asInt).orElse(GatewayConfig.DEFAULT_POOL_SIZE));
+    if (server.listen().equals(admin.listen()) && server.listen().port() != 0) {
+      throw new ConfigException("admin.listen", "must differ from server.listen" + ConfigSchema.from("admin.listen", sources));
+    }
+    return new GatewayConfig(dataDir, server, admin, upstream, database);
+  }
+
+  private static URI upstreamUrl(String text, Map<String, String> sources) {
+    String key = "upstream.url";
+    URI uri = uri(key, text, sources);
+    boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+    if (!http || uri.getHost() == null) {
+      throw new ConfigException(key, "must be an absolute http or https URL with a host" + ConfigSchema.from(key, sources));
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+        || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
+      throw new ConfigException(key, "must be scheme://host[:port] only (no credentials, path, query or fragment)"
+          + ConfigSchema.from(key, sources));
+    }
+    return uri;
+  }
+
+  private static URI databaseUrl(String text, Map<String, String> sources) {
+    String key = "database.url";
+    URI uri = uri(key, text, sources);
+    boolean postgres = "postgresql".equals(uri.getScheme()) || "postgres".equals(uri.getScheme());
+    if (!postgres || uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+      throw new ConfigException(key, "must be postgresql://[user[:password]@]host[:port]/database"
+          + ConfigSchema.from(key, sources));
+    }
+    return uri;
+  }
+
+  private static URI uri(String key, String text, Map<String, String> sources) {
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(key, "is not a valid URL" + ConfigSchema.from(key, sources));
+    }
+  }
+
+  private static ListenAddress listen(JsonNode tree, String key, String fallback, Map<String, String> sources) {
+    try {
+      return ListenAddress.parse(text(tree, key, fallback));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key, sources));
+    }
+  }
+
+  private static Duration duration(JsonNode tree, String key, Duration fallback, Map<String, String> sources) {
+    JsonNode node = at(tree, key);
+    if (node == null) {
+      return fallback;
+    }
+    try {
+      return ConfigDuration.parse(node.asText());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key, sources));
+    }
+  }
+
+  private static String text(JsonNode tree, String key, String fallback) {
+    JsonNode node = at(tree, key);
+    return node == null ? fallback : node.asText();
+  }
+
+  private static JsonNode at(JsonNode tree, String key) {
+    JsonNode node = tree;
+    for (String part : key.split("\\.")) {
+      node = node.get(part);
+      if (node == null || node.isNull()) {
+        return null;
+      }
+    }
+    return node;
+  }
+
+  private static String defaultNodeId() {
+    try {
+      String host = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT)
+          .replaceAll("[^a-z0-9._-]", "-");
+      return host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0)) ? "gatehouse" : host;
+    } catch (UnknownHostException e) {
+      return "gatehouse";
+    }
+  }
+}

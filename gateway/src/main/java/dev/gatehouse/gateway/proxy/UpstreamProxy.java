@@ -1,0 +1,71 @@
+package dev.gatehouse.gateway.proxy;
+
+import dev.gatehouse.gateway.config.GatewayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyOptions;
+
+/**
+ * Forwards requests and WebSocket upgrades to the one configured runtime, streaming bodies in
+ * both directions. Never hangs: a connection that cannot be made within the connect timeout, or
+ * a runtime silent for longer than the response timeout, ends in a generic JSON 502/504 (see
+ * {@link UpstreamFailureInterceptor}).
+ */
+public final class UpstreamProxy {
+
+  /** Connections kept per event loop to the runtime. */
+  static final int MAX_POOLED_CONNECTIONS = 64;
+
+  private final HttpClient client;
+  private final HttpProxy proxy;
+  private final SocketAddress origin;
+  private final GatewayConfig.Upstream upstream;
+
+  public UpstreamProxy(Vertx vertx, GatewayConfig.Upstream upstream) {
+    this.upstream = upstream;
+    this.origin = SocketAddress.inetSocketAddress(upstream.port(), upstream.host());
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setConnectTimeout((int) upstream.connectTimeout().toMillis())
+            .setSsl(upstream.isTls())
+            .setVerifyHost(true)
+            .setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(MAX_POOLED_CONNECTIONS));
+    this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
+        .origin(this::originRequest)
+        .addInterceptor(new UpstreamFailureInterceptor(), true);
+  }
+
+  public void handle(HttpServerRequest request) {
+    proxy.handle(request);
+  }
+
+  public GatewayConfig.Upstream upstream() {
+    return upstream;
+  }
+
+  private Future<HttpClientRequest> originRequest(ProxyContext context) {
+    RequestOptions options = new RequestOptions()
+        .setServer(origin)
+        .setSsl(upstream.isTls())
+        .setConnectTimeout(upstream.connectTimeout().toMillis());
+    if (!context.isWebSocket()) {
+      // A WebSocket may legitimately stay quiet; only plain exchanges get the silence limit.
+      options.setIdleTimeout(upstream.responseTimeout().toMillis());
+    }
+    return context.client().request(options);
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,143 @@
+package dev.gatehouse.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  final ConfigLoader loader = new ConfigLoader();
+
+  GatewayConfig load(String yaml, Map<String, String> env, Setting... flags) throws Exception {
+    Path file = dir.resolve("gatehouse.yaml");
+    Files.writeString(file, yaml);
+    return loader.load(Optional.of(file), env, List.of(flags));
+  }
+
+  ConfigException rejected(String yaml, Map<String, String> env, Setting... flags) {
+    return assertThrows(ConfigException.class, () -> load(yaml, env, flags));
+  }
+
+  @Test
+  void defaults_are_loopback_and_embedded() throws Exception {
+    GatewayConfig config = load("", Map.of());
+
+    assertEquals(new ListenAddress("127.0.0.1", 8080), config.server().listen());
+    assertEquals(new ListenAddress("127.0.0.1", 8081), config.admin().listen());
+    assertEquals("http://127.0.0.1:3000", config.upstream().url().toString());
+    assertEquals(Path.of(".gatehouse"), config.dataDir());
+    assertTrue(config.database().embedded());
+    assertEquals(GatewayConfig.DEFAULT_CONNECT_TIMEOUT, config.upstream().connectTimeout());
+  }
+
+  @Test
+  void environment_overrides_file_and_flags_override_environment() throws Exception {
+    String yaml = """
+        upstream:
+          url: http://127.0.0.1:4000
+          connectTimeout: 3s
+        server:
+          listen: 127.0.0.1:9000
+        """;
+    GatewayConfig config = load(yaml,
+        Map.of("GATEHOUSE_UPSTREAM_URL", "http://127.0.0.1:5000",
+            "GATEHOUSE_SERVER_LISTEN", "127.0.0.1:9100",
+            "GATEHOUSE_DATABASE_POOL_SIZE", "3",
+            "PATH", "/bin"),
+        new Setting("server.listen", "127.0.0.1:9200", "--listen"));
+
+    assertEquals("http://127.0.0.1:5000", config.upstream().url().toString());
+    assertEquals(Duration.ofSeconds(3), config.upstream().connectTimeout());
+    assertEquals(9200, config.server().listen().port());
+    assertEquals(3, config.database().poolSize());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      unknown top-level key     | bogus: 1                                   | bogus: unknown key
+      unknown nested key        | upstream: {timeout: 5s}                    | upstream.timeout: unknown key
+      invalid upstream URL      | upstream: {url: 'ftp://example'}           | upstream.url: must be an absolute http or https URL
+      upstream URL with path    | upstream: {url: 'http://h:1/api'}          | upstream.url: must be scheme://host[:port] only
+      malformed URL             | upstream: {url: 'http://exa mple'}         | upstream.url: is not a valid URL
+      bad duration              | upstream: {connectTimeout: 5 seconds}      | upstream.connectTimeout: must be a duration
+      zero duration             | server: {drainTimeout: 0s}                 | server.drainTimeout: must be greater than zero
+      bad listen                | server: {listen: localhost}                | server.listen: must be host:port
+      port out of range         | admin: {listen: '127.0.0.1:70000'}         | admin.listen: port must be between 0 and 65535
+      wrong type                | database: {poolSize: many}                 | database.poolSize: must be an integer
+      out of bounds             | database: {poolSize: 1000}                 | database.poolSize: must be between 1 and 100
+      section not a mapping     | upstream: http://x                         | upstream: must be an object
+      bad database URL          | database: {url: 'mysql://h/db'}            | database.url: must be postgresql://
+      same listeners            | {server: {listen: '127.0.0.1:9'}, admin: {listen: '127.0.0.1:9'}} | admin.listen: must differ from server.listen
+      """)
+  void a_bad_file_names_the_key_and_the_problem(String name, String yaml, String expected) {
+    ConfigException e = rejected(yaml, Map.of());
+
+    assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    assertTrue(e.getMessage().contains("(from gatehouse.yaml)"), e.getMessage());
+  }
+
+  @Test
+  void an_unknown_environment_variable_is_rejected_by_name() {
+    ConfigException e = rejected("", Map.of("GATEHOUSE_UPSTREM_URL", "http://x:1"));
+
+    assertEquals("GATEHOUSE_UPSTREM_URL", e.key());
+  }
+
+  @Test
+  void a_bad_environment_value_names_the_variable() {
+    ConfigException e = rejected("", Map.of("GATEHOUSE_DATABASE_POOL_SIZE", "lots"));
+
+    assertEquals("database.poolSize: must be an integer (from GATEHOUSE_DATABASE_POOL_SIZE)", e.getMessage());
+  }
+
+  @Test
+  void a_bad_flag_names_the_flag() {
+    ConfigException e = rejected("", Map.of(), new Setting("upstream.url", "nope", "--upstream"));
+
+    assertTrue(e.getMessage().endsWith("(from --upstream)"), e.getMessage());
+  }
+
+  @Test
+  void invalid_yaml_names_the_file_and_line_without_echoing_content() {
+    ConfigException e = rejected("upstream:\n  url: [unclosed\n  password: hunter2-canary\n", Map.of());
+
+    assertTrue(e.getMessage().startsWith("gatehouse.yaml: not valid YAML at line"), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2-canary"));
+  }
+
+  @Test
+  void errors_never_echo_the_value() {
+    ConfigException e = rejected("database: {url: 'postgresql://u:sup3r-secret@:5432'}", Map.of());
+
+    assertFalse(e.getMessage().contains("sup3r-secret"), e.getMessage());
+  }
+
+  @Test
+  void a_named_file_that_does_not_exist_is_an_error() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.load(Optional.of(dir.resolve("missing.yaml")), Map.of(), List.of()));
+
+    assertEquals("missing.yaml: file not found", e.getMessage());
+  }
+
+  @Test
+  void environment_names_follow_the_keys() {
+    assertEquals("GATEHOUSE_UPSTREAM_CONNECT_TIMEOUT", new ConfigSchema.Key("upstream.connectTimeout", "string").envName());
+    assertEquals("GATEHOUSE_DATA_DIR", new ConfigSchema.Key("dataDir", "string").envName());
+  }
+}

@@ -1,0 +1,57 @@
+package dev.gatehouse.gateway.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatehouse.gateway.testsupport.Await;
+import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.TestGateways;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UpstreamDownIT {
+
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void upstream_down_gives_a_generic_502_within_the_connect_timeout() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    try (TestDatabase database = new TestDatabase()) {
+      Gateway gateway = TestGateways.start(dataDir,
+          "upstream.url=http://127.0.0.1:" + closed,
+          "upstream.connectTimeout=" + CONNECT_TIMEOUT.toMillis() + "ms",
+          "database.url=" + database.url());
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String method : new String[] {"GET", "POST"}) {
+          long started = System.nanoTime();
+          HttpResponse<String> response = http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/api/agents"))
+                  .method(method, HttpRequest.BodyPublishers.ofString("{}")).build(),
+              HttpResponse.BodyHandlers.ofString());
+          Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+          assertEquals(502, response.statusCode(), method);
+          assertEquals(new JsonObject().put("error", "bad_gateway"), new JsonObject(response.body()));
+          assertTrue(took.compareTo(CONNECT_TIMEOUT) < 0, method + " answered in " + took);
+        }
+      } finally {
+        Await.result(gateway.stop());
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.gatehouse.gateway.testsupport;
+
+import dev.gatehouse.gateway.config.ConfigLoader;
+import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.config.Setting;
+import dev.gatehouse.gateway.server.Gateway;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Starts in-process gateways on loopback port 0 for tests. */
+public final class TestGateways {
+
+  private TestGateways() {}
+
+  /** Settings as key=value pairs, on top of port-0 listeners and the given data directory. */
+  public static Gateway start(Path dataDir, String... settings) throws Exception {
+    return Await.result(Gateway.start(VERTX, config(dataDir, settings)));
+  }
+
+  /** One Vert.x for every in-process gateway of the test JVM; it lives as long as the JVM. */
+  private static final Vertx VERTX = Vertx.vertx();
+
+  public static GatewayConfig config(Path dataDir, String... settings) {
+    List<Setting> all = new ArrayList<>(List.of(
+        new Setting("dataDir", dataDir.toString(), "test"),
+        new Setting("server.listen", "127.0.0.1:0", "test"),
+        new Setting("admin.listen", "127.0.0.1:0", "test"),
+        new Setting("server.drainTimeout", "2s", "test")));
+    for (String s : settings) {
+      int eq = s.indexOf('=');
+      all.add(new Setting(s.substring(0, eq), s.substring(eq + 1), "test"));
+    }
+    return new ConfigLoader().load(Optional.empty(),
+        Map.of(), all);
+  }
+}

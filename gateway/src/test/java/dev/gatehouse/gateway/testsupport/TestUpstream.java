@@ -1,0 +1,82 @@
+package dev.gatehouse.gateway.testsupport;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runtime stand-in on a loopback port: {@code /echo} returns the request body and method,
+ * {@code /slow} never answers, {@code /ws} echoes WebSocket messages. Every request's headers are
+ * recorded for assertions.
+ */
+public final class TestUpstream implements AutoCloseable {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private final List<Received> requests = new CopyOnWriteArrayList<>();
+
+  /** One request as the upstream saw it. */
+  public record Received(String path, MultiMap headers) {}
+
+  public TestUpstream() throws Exception {
+    server = Await.result(vertx.createHttpServer()
+        .webSocketHandler(this::echoWebSocket)
+        .requestHandler(this::handle)
+        .listen(0, "127.0.0.1"));
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public List<Received> received() {
+    return List.copyOf(requests);
+  }
+
+  /** The first request received whose header {@code name} has {@code value}; waits up to 10 s. */
+  public Received awaitRequest(String name, String value) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      for (Received r : requests) {
+        if (value.equals(r.headers().get(name))) {
+          return r;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("upstream received no request with " + name + "=" + value);
+  }
+
+  private void handle(HttpServerRequest request) {
+    requests.add(new Received(request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers())));
+    switch (request.path()) {
+      case "/slow" -> { /* never answers */ }
+      case "/echo" -> request.body().onSuccess(body -> request.response()
+          .putHeader("X-Upstream-Method", request.method().name())
+          .putHeader("Content-Type", "application/octet-stream")
+          .end(body));
+      default -> request.response().setStatusCode(200)
+          .putHeader("Content-Type", "text/plain")
+          .end("hello from upstream " + request.path());
+    }
+  }
+
+  private void echoWebSocket(ServerWebSocket ws) {
+    requests.add(new Received(ws.path(), MultiMap.caseInsensitiveMultiMap().addAll(ws.headers())));
+    ws.textMessageHandler(ws::writeTextMessage);
+  }
+
+  @Override
+  public void close() throws Exception {
+    Await.result(vertx.close());
+  }
+}
