@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,18 @@ class ServeProcessIT {
   Path dataDir;
 
   final HttpClient http = HttpClient.newHttpClient();
+  final List<Process> started = new CopyOnWriteArrayList<>();
+
+  /** A failed assertion must not leave a gateway (and its PostgreSQL) running. */
+  @AfterEach
+  void killLeftovers() throws Exception {
+    for (Process p : started) {
+      if (p.isAlive()) {
+        p.destroy();
+        p.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
 
   /** A started process with its ports and everything it printed. */
   record Running(Process process, int port, int adminPort, Duration timeToReady, List<String> output) {}
@@ -80,6 +93,7 @@ class ServeProcessIT {
         "--upstream", "http://127.0.0.1:9")
         .redirectErrorStream(true)
         .start();
+    started.add(process);
     List<String> output = new CopyOnWriteArrayList<>();
     BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     Thread drain = new Thread(() -> reader.lines().forEach(output::add));

@@ -1,0 +1,23 @@
+package dev.gatehouse.gateway.policy;
+
+import java.util.Set;
+
+/**
+ * One route of the policy.
+ *
+ * @param id unique, stable id used by authorization, logs and audit
+ * @param methods the methods the route matches, expanded: {@code *} is every method, and
+ *     {@code GET} includes {@code HEAD} (Express answers HEAD with the GET handler, so a rule on
+ *     GET alone would leave HEAD to a broader route)
+ * @param path the path template
+ * @param scopes scopes a caller must all hold ({@link RouteAction#ALLOW} only; empty = any
+ *     authenticated caller)
+ * @param action what happens once matched
+ */
+public record Route(String id, Set<String> methods, PathTemplate path, Set<String> scopes, RouteAction action) {
+
+  public Route {
+    methods = Set.copyOf(methods);
+    scopes = Set.copyOf(scopes);
+  }
+}
