@@ -39,12 +39,12 @@ class ServeProcessIT {
   Path dataDir;
 
   final HttpClient http = HttpClient.newHttpClient();
-  final List<Process> started = new CopyOnWriteArrayList<>();
+  final List<Process> processes = new CopyOnWriteArrayList<>();
 
   /** A failed assertion must not leave a gateway (and its PostgreSQL) running. */
   @AfterEach
   void killLeftovers() throws Exception {
-    for (Process p : started) {
+    for (Process p : processes) {
       if (p.isAlive()) {
         p.destroy();
         p.waitFor(30, TimeUnit.SECONDS);
@@ -93,7 +93,7 @@ class ServeProcessIT {
         "--upstream", "http://127.0.0.1:9")
         .redirectErrorStream(true)
         .start();
-    started.add(process);
+    processes.add(process);
     List<String> output = new CopyOnWriteArrayList<>();
     BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     Thread drain = new Thread(() -> reader.lines().forEach(output::add));
