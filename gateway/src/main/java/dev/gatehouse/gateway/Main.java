@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.cli.ServeCommand;
+import dev.gatehouse.gateway.cli.TokenCommand;
+import dev.gatehouse.gateway.cli.WorkspaceCommand;
 import dev.gatehouse.secrets.cli.SecretsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.VersionProvider.class,
     description = "Security gateway for agent runtimes: token-scoped access, workspace isolation, "
         + "sealed secrets and a tamper-evident audit trail in front of an elizaOS server.",
-    subcommands = {ServeCommand.class, SecretsCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ServeCommand.class, WorkspaceCommand.class, TokenCommand.class, SecretsCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {
         "",
         "Run `gatehouse serve --help` for the gateway's options and",

@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,22 +26,38 @@ public final class AccessLog {
   /** Wraps a listener's handler; {@code listener} names it in the log ({@code main}, {@code admin}). */
   public static Handler<HttpServerRequest> around(String listener, Handler<HttpServerRequest> next) {
     return request -> {
-      String id = RequestId.next();
       long started = System.nanoTime();
-      request.headers().set(RequestId.HEADER, id);
-      HttpServerResponse response = request.response();
-      response.headersEndHandler(v -> response.headers().set(RequestId.HEADER, id));
-      response.endHandler(v -> log(listener, id, request, started, "completed"));
-      response.closeHandler(v -> {
-        if (!response.ended()) {
-          log(listener, id, request, started, "aborted");
-        }
-      });
+      String id = begin(request);
+      whenDone(request, outcome -> log(listener, id, request, started, outcome));
       next.handle(request);
     };
   }
 
-  private static void log(String listener, String id, HttpServerRequest request, long started,
+  /** Mints the request id, replaces any client-sent one, and stamps it on the response. */
+  public static String begin(HttpServerRequest request) {
+    String id = RequestId.next();
+    request.headers().set(RequestId.HEADER, id);
+    HttpServerResponse response = request.response();
+    response.headersEndHandler(v -> response.headers().set(RequestId.HEADER, id));
+    return id;
+  }
+
+  /**
+   * Calls {@code done} exactly once when the exchange ends: with {@code completed} when the
+   * response was fully written, {@code aborted} when the connection closed first.
+   */
+  public static void whenDone(HttpServerRequest request, Consumer<String> done) {
+    HttpServerResponse response = request.response();
+    response.endHandler(v -> done.accept("completed"));
+    response.closeHandler(v -> {
+      if (!response.ended()) {
+        done.accept("aborted");
+      }
+    });
+  }
+
+  /** Writes the access log line for one finished exchange. */
+  public static void log(String listener, String id, HttpServerRequest request, long started,
       String outcome) {
     HttpServerResponse response = request.response();
     String path = request.path() == null ? "" : request.path();

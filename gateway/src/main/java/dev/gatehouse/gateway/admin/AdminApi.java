@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -30,12 +32,19 @@ public final class AdminApi {
     this.upstream = upstream;
   }
 
-  public Router router(Vertx vertx) {
+  /**
+   * The admin router: a bounded body handler first (bodies are read before authentication so
+   * they are not lost), then the authenticator in front of every route, then the route groups.
+   */
+  public Router router(Vertx vertx, AdminAuthenticator authenticator, List<AdminRoutes> groups) {
     Router router = Router.router(vertx);
-    router.route(PREFIX + "/*").handler(new AdminAuthenticator(database.pool()));
+    router.route(PREFIX + "/*").handler(BodyHandler.create().setBodyLimit(AdminReplies.MAX_BODY_BYTES));
+    router.route(PREFIX + "/*").handler(authenticator);
     router.get(PREFIX + "/status").handler(this::status);
+    groups.forEach(group -> group.mount(router));
     router.errorHandler(404, ctx -> error(ctx, ErrorBody.NOT_FOUND));
     router.errorHandler(405, ctx -> error(ctx, ErrorBody.NOT_FOUND));
+    router.errorHandler(413, ctx -> error(ctx, ErrorBody.PAYLOAD_TOO_LARGE));
     router.errorHandler(500, ctx -> error(ctx, ErrorBody.SERVICE_UNAVAILABLE));
     return router;
   }

@@ -1,6 +1,11 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.gateway.authn.AuthnResult;
+import dev.gatehouse.gateway.authn.BearerAuthenticator;
+import dev.gatehouse.gateway.authn.BearerCredentials;
+import dev.gatehouse.gateway.authn.TokenVerifier;
 import dev.gatehouse.gateway.errors.ErrorBody;
+import dev.gatehouse.gateway.workspace.Scopes;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -8,15 +13,24 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Admits an admin request only with exactly one {@code Authorization: Bearer <token>} header
- * whose SHA-256 matches a live admin credential. Everything else is 401 with a generic body;
- * a database failure is 503 (fail closed, never "allow").
+ * carrying either
+ * <ul>
+ *   <li>an opaque admin credential (the bootstrap token) whose SHA-256 matches a live row of
+ *       {@code admin_credentials}, or</li>
+ *   <li>a JWT that {@link TokenVerifier} accepts, issued by Gatehouse itself (never by an external
+ *       issuer) and carrying the scope {@value Scopes#GATEHOUSE_ADMIN}.</li>
+ * </ul>
+ * Mount a {@code BodyHandler} before this handler (admin bodies are small and buffered whole, so
+ * nothing is lost while the credential is checked). Everything else is 401 with a generic body; a
+ * database or verifier failure is 503 (fail closed, never "allow").
  */
-final class AdminAuthenticator implements Handler<RoutingContext> {
+public final class AdminAuthenticator implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminAuthenticator.class);
   /** Longer Authorization values are refused before hashing. */
@@ -24,20 +38,36 @@ final class AdminAuthenticator implements Handler<RoutingContext> {
   private static final String BEARER = "bearer ";
 
   private final Pool pool;
+  private final Optional<TokenVerifier> verifier;
 
   AdminAuthenticator(Pool pool) {
     this.pool = pool;
+    this.verifier = Optional.empty();
+  }
+
+  /** Also accepts Gatehouse-issued JWTs with the admin-plane scope. */
+  public AdminAuthenticator(Pool pool, TokenVerifier verifier) {
+    this.pool = pool;
+    this.verifier = Optional.of(verifier);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     List<String> values = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
     if (values.size() != 1 || !values.get(0).regionMatches(true, 0, BEARER, 0, BEARER.length())
-        || values.get(0).length() > BEARER.length() + MAX_TOKEN_LENGTH) {
+        || values.get(0).length() > BEARER.length() + BearerCredentials.MAX_TOKEN_CHARS) {
       reject(ctx, ErrorBody.UNAUTHORIZED);
       return;
     }
     String token = values.get(0).substring(BEARER.length()).trim();
+    if (token.chars().filter(c -> c == '.').count() == 2 && verifier.isPresent()) {
+      verifyJwt(ctx, token);
+      return;
+    }
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      reject(ctx, ErrorBody.UNAUTHORIZED);
+      return;
+    }
     pool.preparedQuery(
             "SELECT name FROM admin_credentials WHERE token_sha256 = $1 AND revoked_at IS NULL")
         .execute(Tuple.of(Buffer.buffer(TokenHash.sha256(token))))
@@ -53,6 +83,24 @@ final class AdminAuthenticator implements Handler<RoutingContext> {
           LOG.warn("admin credential lookup failed: kind={}", failure.getClass().getSimpleName());
           reject(ctx, ErrorBody.SERVICE_UNAVAILABLE);
         });
+  }
+
+  private void verifyJwt(RoutingContext ctx, String token) {
+    TokenVerifier jwt = verifier.orElseThrow();
+    jwt.verify(token).onComplete(outcome -> {
+      if (outcome.failed()) {
+        LOG.warn("admin token verification unavailable: kind={}", outcome.cause().getClass().getSimpleName());
+        reject(ctx, ErrorBody.SERVICE_UNAVAILABLE);
+      } else if (outcome.result() instanceof AuthnResult.Authenticated authenticated
+          && authenticated.principal().hasScope(Scopes.GATEHOUSE_ADMIN)
+          && jwt.ownIssuer().equals(authenticated.principal().issuer())) {
+        ctx.put("admin.credential", "token:" + authenticated.principal().jti());
+        ctx.put(BearerAuthenticator.PRINCIPAL, authenticated.principal());
+        ctx.next();
+      } else {
+        reject(ctx, ErrorBody.UNAUTHORIZED);
+      }
+    });
   }
 
   private static void reject(RoutingContext ctx, ErrorBody error) {

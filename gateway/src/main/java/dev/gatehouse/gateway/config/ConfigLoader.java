@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gatehouse.gateway.keys.SigningAlgorithm;
+import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.token.TokenSettings;
+import dev.gatehouse.secrets.provider.Profile;
+import dev.gatehouse.secrets.SecretValue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -125,14 +130,24 @@ public final class ConfigLoader {
       node = (ObjectNode) child;
     }
     String leaf = parts[parts.length - 1];
-    if (schema.keyForPath(s.key()).map(k -> k.type().equals("integer")).orElse(false)) {
-      try {
-        node.put(leaf, Integer.parseInt(s.value().trim()));
-      } catch (NumberFormatException e) {
-        throw new ConfigException(s.key(), "must be an integer (from " + s.source() + ")");
+    String type = schema.keyForPath(s.key()).map(ConfigSchema.Key::type).orElse("string");
+    switch (type) {
+      case "integer" -> {
+        try {
+          node.put(leaf, Integer.parseInt(s.value().trim()));
+        } catch (NumberFormatException e) {
+          throw new ConfigException(s.key(), "must be an integer (from " + s.source() + ")");
+        }
       }
-    } else {
-      node.put(leaf, s.value());
+      case "array" -> {
+        var array = node.putArray(leaf);
+        for (String item : s.value().split(",")) {
+          if (!item.isBlank()) {
+            array.add(item.trim());
+          }
+        }
+      }
+      default -> node.put(leaf, s.value());
     }
   }
 
@@ -141,13 +156,15 @@ public final class ConfigLoader {
     var server = new GatewayConfig.Server(
         listen(tree, "server.listen", GatewayConfig.DEFAULT_LISTEN, sources),
         duration(tree, "server.drainTimeout", GatewayConfig.DEFAULT_DRAIN_TIMEOUT, sources),
-        text(tree, "server.nodeId", defaultNodeId()));
+        text(tree, "server.nodeId", defaultNodeId()),
+        trustedProxies(tree, sources));
     var admin = new GatewayConfig.Admin(
         listen(tree, "admin.listen", GatewayConfig.DEFAULT_ADMIN_LISTEN, sources));
     var upstream = new GatewayConfig.Upstream(
         upstreamUrl(text(tree, "upstream.url", GatewayConfig.DEFAULT_UPSTREAM_URL), sources),
         duration(tree, "upstream.connectTimeout", GatewayConfig.DEFAULT_CONNECT_TIMEOUT, sources),
-        duration(tree, "upstream.responseTimeout", GatewayConfig.DEFAULT_RESPONSE_TIMEOUT, sources));
+        duration(tree, "upstream.responseTimeout", GatewayConfig.DEFAULT_RESPONSE_TIMEOUT, sources),
+        Optional.ofNullable(at(tree, "upstream.apiKey")).map(n -> SecretValue.ofUtf8(n.asText())));
     var database = new GatewayConfig.Database(
         Optional.ofNullable(at(tree, "database.url")).map(n -> databaseUrl(n.asText(), sources)),
         Optional.ofNullable(at(tree, "database.user")).map(JsonNode::asText),
@@ -156,7 +173,37 @@ public final class ConfigLoader {
     if (server.listen().equals(admin.listen()) && server.listen().port() != 0) {
       throw new ConfigException("admin.listen", "must differ from server.listen" + ConfigSchema.from("admin.listen", sources));
     }
-    return new GatewayConfig(dataDir, server, admin, upstream, database);
+    Optional<Path> policyFile = Optional.ofNullable(at(tree, "policy.file")).map(n -> Path.of(n.asText()));
+    int retentionDays = Optional.ofNullable(at(tree, "audit.retentionDays")).map(JsonNode::asInt)
+        .orElse(GatewayConfig.DEFAULT_AUDIT_RETENTION_DAYS);
+    var tokens = new GatewayConfig.Tokens(
+        new TokenSettings(
+            text(tree, "tokens.issuer", TokenSettings.DEFAULT_ISSUER),
+            text(tree, "tokens.audience", TokenSettings.DEFAULT_AUDIENCE),
+            duration(tree, "tokens.maxTtl", TokenSettings.DEFAULT_MAX_TTL, sources)),
+        SigningAlgorithm.fromId(text(tree, "tokens.signingAlgorithm", "ES256")).orElseThrow());
+    var secrets = new GatewayConfig.Secrets(
+        text(tree, "secrets.provider", GatewayConfig.Secrets.LOCAL),
+        "production".equals(text(tree, "secrets.profile", "development")) ? Profile.PRODUCTION : Profile.DEVELOPMENT,
+        Path.of(text(tree, "secrets.keyring", dataDir.resolve(GatewayConfig.Secrets.KEYRING_FILE).toString())),
+        text(tree, "secrets.keyName", GatewayConfig.Secrets.DEFAULT_KEY_NAME),
+        text(tree, "secrets.vaultMount", GatewayConfig.Secrets.DEFAULT_VAULT_MOUNT));
+    return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets);
+  }
+
+  private static TrustedProxies trustedProxies(JsonNode tree, Map<String, String> sources) {
+    String key = "server.trustedProxies";
+    JsonNode node = at(tree, key);
+    if (node == null) {
+      return TrustedProxies.NONE;
+    }
+    List<String> cidrs = new ArrayList<>();
+    node.forEach(item -> cidrs.add(item.asText()));
+    try {
+      return TrustedProxies.of(cidrs);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key, sources));
+    }
   }
 
   private static URI upstreamUrl(String text, Map<String, String> sources) {

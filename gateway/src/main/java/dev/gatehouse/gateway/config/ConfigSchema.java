@@ -80,6 +80,7 @@ final class ConfigSchema {
       case "pattern" -> patternProblem(m);
       case "minimum", "maximum" -> "must be between " + bound(at, "minimum") + " and " + bound(at, "maximum");
       case "minLength" -> "must not be empty";
+      case "enum" -> "must be one of " + allowed(at);
       default -> "is invalid (" + type + ")";
     };
     return new ConfigException(at, problem + from(at, sources));
@@ -102,6 +103,14 @@ final class ConfigSchema {
       node = node.path("properties").path(part);
     }
     return node.path(which).asText("?");
+  }
+
+  private String allowed(String path) {
+    JsonNode node = raw;
+    for (String part : path.split("\\.")) {
+      node = node.path("properties").path(part);
+    }
+    return node.path("enum").toString().replace("\"", "").replace(",", ", ");
   }
 
   private static String article(String type) {

@@ -1,5 +1,10 @@
 package dev.gatehouse.gateway.config;
 
+import dev.gatehouse.gateway.keys.SigningAlgorithm;
+import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.token.TokenSettings;
+import dev.gatehouse.secrets.provider.Profile;
+import dev.gatehouse.secrets.SecretValue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +19,11 @@ public record GatewayConfig(
     Server server,
     Admin admin,
     Upstream upstream,
-    Database database) {
+    Database database,
+    Optional<Path> policyFile,
+    int auditRetentionDays,
+    Tokens tokens,
+    Secrets secrets) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -26,15 +35,42 @@ public record GatewayConfig(
   /** Longest silence from the runtime (no response bytes) before the gateway answers 504. */
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_POOL_SIZE = 8;
+  /** Audit events older than this many days are dropped with their daily partition. */
+  public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
 
-  /** The main (data-plane) listener. */
-  public record Server(ListenAddress listen, Duration drainTimeout, String nodeId) {}
+  /** Tokens Gatehouse signs and accepts; {@code settings} carries issuer, audience and max TTL. */
+  public record Tokens(TokenSettings settings, SigningAlgorithm signingAlgorithm) {}
+
+  /**
+   * The key provider that seals the gateway's signing keys (and character secrets):
+   * {@code local} keyring for development, {@code vault-transit} (address and credentials from
+   * {@code VAULT_*} variables) for production. The production profile refuses {@code local}.
+   */
+  public record Secrets(String provider, Profile profile, Path keyring, String keyName, String vaultMount) {
+
+    public static final String LOCAL = "local";
+    public static final String VAULT_TRANSIT = "vault-transit";
+    public static final String DEFAULT_KEY_NAME = "gatehouse-characters";
+    public static final String DEFAULT_VAULT_MOUNT = "transit";
+    public static final String KEYRING_FILE = "keyring.json";
+  }
+
+  /**
+   * The main (data-plane) listener. {@code trustedProxies} are the front proxies whose
+   * {@code X-Forwarded-For} is believed; by default none, so the peer address is the client.
+   */
+  public record Server(ListenAddress listen, Duration drainTimeout, String nodeId,
+      TrustedProxies trustedProxies) {}
 
   /** The admin-plane listener; loopback by default. */
   public record Admin(ListenAddress listen) {}
 
-  /** The one runtime the gateway fronts. */
-  public record Upstream(URI url, Duration connectTimeout, Duration responseTimeout) {
+  /**
+   * The one runtime the gateway fronts. {@code apiKey} is the runtime's own credential, injected
+   * on every forwarded request; it never leaves the gateway otherwise.
+   */
+  public record Upstream(URI url, Duration connectTimeout, Duration responseTimeout,
+      Optional<SecretValue> apiKey) {
 
     public String host() {
       return url.getHost();

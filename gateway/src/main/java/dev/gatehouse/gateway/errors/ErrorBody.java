@@ -10,7 +10,12 @@ import io.vertx.core.json.JsonObject;
 public enum ErrorBody {
   BAD_REQUEST(400, "bad_request"),
   UNAUTHORIZED(401, "unauthorized"),
+  FORBIDDEN(403, "forbidden"),
   NOT_FOUND(404, "not_found"),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+  TOO_MANY_REQUESTS(429, "rate_limited"),
+  HEADERS_TOO_LARGE(431, "headers_too_large"),
   BAD_GATEWAY(502, "bad_gateway"),
   SERVICE_UNAVAILABLE(503, "unavailable"),
   GATEWAY_TIMEOUT(504, "gateway_timeout");
@@ -33,6 +38,16 @@ public enum ErrorBody {
 
   public String key() {
     return key;
+  }
+
+  /** The body for a refusal with this status; any other status becomes {@link #BAD_REQUEST}. */
+  public static ErrorBody forStatus(int status) {
+    for (ErrorBody e : values()) {
+      if (e.status == status) {
+        return e;
+      }
+    }
+    return BAD_REQUEST;
   }
 
   /** A fresh copy of the encoded body (buffers are mutable). */

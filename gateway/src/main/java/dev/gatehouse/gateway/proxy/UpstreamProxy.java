@@ -22,6 +22,13 @@ import io.vertx.httpproxy.ProxyOptions;
  */
 public final class UpstreamProxy {
 
+  /**
+   * Internal header carrying the canonical request target from the pipeline to the proxy; it is
+   * removed before forwarding, and clients cannot set it (the {@code X-Gatehouse-} namespace is
+   * dropped from every client request).
+   */
+  public static final String FORWARD_TARGET_HEADER = "X-Gatehouse-Forward-Target";
+
   /** Connections kept per event loop to the runtime. */
   static final int MAX_POOLED_CONNECTIONS = 64;
 
@@ -42,7 +49,8 @@ public final class UpstreamProxy {
         new PoolOptions().setHttp1MaxSize(MAX_POOLED_CONNECTIONS));
     this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(this::originRequest)
-        .addInterceptor(new UpstreamFailureInterceptor(), true);
+        .addInterceptor(new UpstreamFailureInterceptor(), true)
+        .addInterceptor(new ForwardTargetInterceptor(), true);
   }
 
   public void handle(HttpServerRequest request) {

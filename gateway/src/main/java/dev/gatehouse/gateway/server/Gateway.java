@@ -1,15 +1,47 @@
 package dev.gatehouse.gateway.server;
 
+import dev.gatehouse.auditdetector.store.AuditSchema;
+import dev.gatehouse.auditdetector.retention.RetentionJob;
+import dev.gatehouse.auditdetector.writer.AuditWriter;
+import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
 import dev.gatehouse.gateway.accesslog.AccessLog;
 import dev.gatehouse.gateway.admin.AdminApi;
+import dev.gatehouse.gateway.admin.AdminAuthenticator;
 import dev.gatehouse.gateway.admin.BootstrapToken;
+import dev.gatehouse.gateway.admin.IssuerRoutes;
+import dev.gatehouse.gateway.admin.KeyRoutes;
+import dev.gatehouse.gateway.admin.MetricsRoutes;
+import dev.gatehouse.gateway.admin.TokenRoutes;
+import dev.gatehouse.gateway.admin.WorkspaceRoutes;
+import dev.gatehouse.gateway.audit.CheckpointSigning;
+import dev.gatehouse.gateway.audit.DecisionAudit;
+import dev.gatehouse.gateway.authn.BearerAuthenticator;
+import dev.gatehouse.gateway.authn.IssuerRegistry;
+import dev.gatehouse.gateway.authn.TokenVerifier;
 import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
 import dev.gatehouse.gateway.health.HealthChecks;
+import dev.gatehouse.gateway.keys.JwksHandler;
+import dev.gatehouse.gateway.keys.SigningKeys;
+import dev.gatehouse.gateway.limit.Limits;
+import dev.gatehouse.gateway.limit.RateLimiter;
+import dev.gatehouse.gateway.mutate.HeaderMutator;
+import dev.gatehouse.gateway.pipeline.RequestPipeline;
+import dev.gatehouse.gateway.policy.PolicyException;
+import dev.gatehouse.gateway.policy.PolicyLoader;
+import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import dev.gatehouse.gateway.store.ChangeFeed;
 import dev.gatehouse.gateway.store.Database;
 import dev.gatehouse.gateway.store.MigrationSet;
+import dev.gatehouse.gateway.token.RevocationState;
+import dev.gatehouse.gateway.token.TokenMinter;
+import dev.gatehouse.gateway.token.TokenRevoker;
+import dev.gatehouse.gateway.token.TokenStore;
+import dev.gatehouse.gateway.workspace.WorkspaceStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -18,25 +50,38 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Gatehouse node: the main listener (health checks, then the proxy), the admin
- * listener, the database and the upstream client. {@link #start} fails with a
- * {@link ConfigException} for operator mistakes (bad data directory, busy port) and with any
- * other exception for broken dependencies; whatever was started before the failure is stopped.
+ * One running Gatehouse node: the main listener (health checks, then the request pipeline and
+ * the proxy), the admin listener, the database, the signing keys, the revocation state and the
+ * audit writer. {@link #start} fails with a {@link ConfigException} for operator mistakes (bad
+ * data directory, policy file or key provider, busy port) and with any other exception for
+ * broken dependencies; whatever was started before the failure is stopped.
  */
 public final class Gateway {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  static final MigrationSet AUDIT_MIGRATIONS =
+      new MigrationSet("audit", AuditSchema.MIGRATION_LOCATION, AuditSchema.HISTORY_TABLE);
 
   private final GatewayConfig config;
   private final Vertx vertx;
   private final DataDirectory dataDir;
+  private final Clock clock = Clock.systemUTC();
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Database database;
+  private KeyProviderHandle keyProvider;
+  private ChangeFeed feed;
+  private RevocationState revocations;
+  private SigningKeys signingKeys;
+  private IssuerRegistry issuers;
+  private AuditWriter auditWriter;
+  private long retentionTimer = -1;
   private UpstreamProxy proxy;
   private HttpServer main;
   private HttpServer admin;
@@ -53,49 +98,113 @@ public final class Gateway {
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
     DataDirectory dataDir;
+    RoutePolicy policy;
     try {
       dataDir = DataDirectory.acquire(config.dataDir());
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
+    try {
+      policy = config.policyFile().isPresent()
+          ? new PolicyLoader().load(config.policyFile().get())
+          : new PolicyLoader().loadDefault();
+    } catch (PolicyException e) {
+      closeQuietly(dataDir);
+      return Future.failedFuture(new ConfigException("policy.file", e.getMessage()));
+    }
     Gateway gateway = new Gateway(config, vertx, dataDir);
-    return gateway.startComponents()
+    return gateway.startComponents(policy)
         .map(gateway)
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private Future<Void> startComponents() {
-    return Database.open(vertx, config.database(), dataDir.path(), List.of(MigrationSet.GATEWAY))
+  private Future<Void> startComponents(RoutePolicy policy) {
+    return Database.open(vertx, config.database(), dataDir.path(), List.of(MigrationSet.GATEWAY, AUDIT_MIGRATIONS))
         .compose(db -> {
           database = db;
           return BootstrapToken.ensure(vertx, db.pool(), dataDir.path());
         })
+        .compose(v -> KeyProviderHandle.open(vertx, config.secrets()))
+        .compose(provider -> {
+          keyProvider = provider;
+          feed = new ChangeFeed(vertx, database.connectOptions());
+          revocations = new RevocationState(vertx, database.pool(), feed, clock);
+          signingKeys = new SigningKeys(vertx, database.pool(), provider.blobSealer(), feed);
+          issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH, clock);
+          // Listen before loading, so no change between the load and the subscription is missed.
+          return feed.start()
+              .compose(x -> revocations.start())
+              .compose(x -> signingKeys.start(config.tokens().signingAlgorithm()))
+              .compose(x -> issuers.start());
+        })
+        .compose(v -> AuditWriter.start(vertx, database.pool(),
+            AuditWriterOptions.builder(config.server().nodeId(), dataDir.path().resolve("audit-spool")).build(),
+            new CheckpointSigning(signingKeys), metrics))
+        .compose(writer -> {
+          auditWriter = writer;
+          return scheduleRetention();
+        })
         .compose(v -> {
+          TokenVerifier verifier = new TokenVerifier(config.tokens().settings(), signingKeys, issuers, revocations, clock);
           proxy = new UpstreamProxy(vertx, config.upstream());
-          HealthChecks health = new HealthChecks(database, true);
-          Handler<HttpServerRequest> mainHandler = request -> {
-            String path = request.path();
-            if (HealthChecks.LIVE_PATH.equals(path)) {
-              health.live(request);
-            } else if (HealthChecks.READY_PATH.equals(path)) {
-              health.ready(request);
-            } else {
-              proxy.handle(request);
-            }
-          };
-          return listen("server.listen", config.server().listen(), AccessLog.around("main", mainHandler));
+          return listenMain(policy, verifier).compose(x -> listenAdmin(verifier));
         })
-        .compose(server -> {
-          main = server;
-          AdminApi api = new AdminApi(database, config.server().nodeId(), config.upstream().url().toString());
-          return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", api.router(vertx)));
-        })
-        .map(server -> {
-          admin = server;
+        .map(v -> {
           LOG.info("gatehouse ready: main={} admin={} upstream={} node={}", address(main, config.server().listen()),
               address(admin, config.admin().listen()), config.upstream().url(), config.server().nodeId());
           return null;
         });
+  }
+
+  private Future<Void> scheduleRetention() {
+    RetentionJob job = new RetentionJob(database.pool(), config.auditRetentionDays(), clock);
+    retentionTimer = vertx.setPeriodic(RetentionJob.RECOMMENDED_PERIOD.toMillis(), id -> job.run()
+        .onFailure(e -> LOG.warn("audit retention run failed: kind={}", e.getClass().getSimpleName())));
+    return job.run().mapEmpty();
+  }
+
+  private Future<Void> listenMain(RoutePolicy policy, TokenVerifier verifier) {
+    RequestPipeline pipeline = new RequestPipeline(
+        new HealthChecks(database, true),
+        new DecisionAudit(auditWriter),
+        config.server().trustedProxies(),
+        new RequestPipeline.Limiters(
+            new RateLimiter(Limits.PER_ADDRESS),
+            new RateLimiter(Limits.FAILED_AUTHENTICATION),
+            new RateLimiter(Limits.PER_TOKEN)),
+        new BearerAuthenticator(verifier),
+        policy,
+        new HeaderMutator(config.upstream().apiKey()),
+        proxy);
+    JwksHandler jwks = new JwksHandler(signingKeys);
+    Handler<HttpServerRequest> handler = request -> {
+      if (JwksHandler.PATH.equals(request.path())) {
+        AccessLog.around("main", jwks).handle(request);
+      } else {
+        pipeline.handle(request);
+      }
+    };
+    return listen("server.listen", config.server().listen(), handler).map(server -> {
+      main = server;
+      return null;
+    });
+  }
+
+  private Future<Void> listenAdmin(TokenVerifier verifier) {
+    WorkspaceStore workspaces = new WorkspaceStore(database.pool());
+    TokenStore tokens = new TokenStore(database.pool());
+    AdminApi api = new AdminApi(database, config.server().nodeId(), config.upstream().url().toString());
+    var router = api.router(vertx, new AdminAuthenticator(database.pool(), verifier), List.of(
+        new WorkspaceRoutes(workspaces, revocations),
+        new TokenRoutes(new TokenMinter(config.tokens().settings(), signingKeys, tokens, workspaces, clock),
+            tokens, new TokenRevoker(tokens, revocations)),
+        new KeyRoutes(signingKeys),
+        new IssuerRoutes(issuers),
+        new MetricsRoutes(metrics)));
+    return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", router)).map(server -> {
+      admin = server;
+      return null;
+    });
   }
 
   private Future<HttpServer> listen(String key, ListenAddress address, Handler<HttpServerRequest> handler) {
@@ -103,7 +212,9 @@ public final class Gateway {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(address.host())
         .setPort(address.port())
-        .setHttp2ClearTextEnabled(false);
+        .setHttp2ClearTextEnabled(false)
+        .setMaxInitialLineLength(Limits.MAX_REQUEST_LINE_LENGTH)
+        .setMaxHeaderSize(Limits.MAX_HEADER_SIZE);
     return vertx.createHttpServer(options)
         .requestHandler(handler)
         .listen()
@@ -130,23 +241,38 @@ public final class Gateway {
 
   /**
    * Graceful stop: both listeners stop accepting and in-flight requests get up to
-   * {@code server.drainTimeout} to finish; then the upstream client and the database (the
-   * embedded server included) are closed, and the data directory is unlocked.
+   * {@code server.drainTimeout} to finish; then the audit writer flushes, and the upstream
+   * client, change feed, database (the embedded server included) and key provider are closed,
+   * and the data directory is unlocked.
    */
   public Future<Void> stop() {
     long drainMs = config.server().drainTimeout().toMillis();
     Future<Void> mainDown = main == null ? Future.succeededFuture() : main.shutdown(drainMs, TimeUnit.MILLISECONDS);
     Future<Void> adminDown = admin == null ? Future.succeededFuture() : admin.shutdown(drainMs, TimeUnit.MILLISECONDS);
+    if (retentionTimer != -1) {
+      vertx.cancelTimer(retentionTimer);
+    }
+    if (revocations != null) {
+      revocations.stop();
+    }
     return Future.join(mainDown, adminDown)
+        .transform(ignored -> auditWriter == null ? Future.succeededFuture() : auditWriter.close())
         .transform(ignored -> proxy == null ? Future.succeededFuture() : proxy.close())
+        .transform(ignored -> issuers == null ? Future.succeededFuture() : issuers.close())
+        .transform(ignored -> feed == null ? Future.succeededFuture() : feed.close())
         .transform(ignored -> database == null ? Future.succeededFuture() : database.close())
+        .transform(ignored -> keyProvider == null ? Future.succeededFuture() : keyProvider.close(vertx))
         .transform(closed -> {
-          try {
-            dataDir.close();
-          } catch (IOException e) {
-            LOG.warn("could not unlock the data directory", e);
-          }
+          closeQuietly(dataDir);
           return closed.succeeded() ? Future.succeededFuture() : Future.failedFuture(closed.cause());
         });
+  }
+
+  private static void closeQuietly(DataDirectory dataDir) {
+    try {
+      dataDir.close();
+    } catch (IOException e) {
+      LOG.warn("could not unlock the data directory", e);
+    }
   }
 }

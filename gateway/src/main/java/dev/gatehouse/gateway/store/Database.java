@@ -28,11 +28,13 @@ public final class Database {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final PgConnectOptions connectOptions;
   private final Optional<EmbeddedDatabase> embedded;
 
-  private Database(Vertx vertx, Pool pool, Optional<EmbeddedDatabase> embedded) {
+  private Database(Vertx vertx, Pool pool, PgConnectOptions connectOptions, Optional<EmbeddedDatabase> embedded) {
     this.vertx = vertx;
     this.pool = pool;
+    this.connectOptions = connectOptions;
     this.embedded = embedded;
   }
 
@@ -54,7 +56,7 @@ public final class Database {
             .connectingTo(info.pgConnectOptions())
             .using(vertx)
             .build();
-        return new Database(vertx, pool, embedded);
+        return new Database(vertx, pool, info.pgConnectOptions(), embedded);
       } catch (RuntimeException e) {
         if (embedded.isPresent()) {
           embedded.get().close();
@@ -74,6 +76,11 @@ public final class Database {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** How to open a dedicated connection, e.g. for {@code LISTEN} ({@link ChangeFeed}). */
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
   }
 
   /** Succeeds when PostgreSQL answers a trivial query within {@link #PING_TIMEOUT}. */

@@ -15,6 +15,10 @@ public final class TestDatabase implements AutoCloseable {
     return "postgresql://postgres@localhost:" + postgres.getPort() + "/postgres";
   }
 
+  public String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
   /** Stops the server; later queries fail as in a real outage. */
   @Override
   public void close() throws Exception {

@@ -16,7 +16,13 @@ public final class TestGateways {
 
   private TestGateways() {}
 
-  /** Settings as key=value pairs, on top of port-0 listeners and the given data directory. */
+  /** The route policy tests run under unless they set {@code policy.file}. */
+  public static final Path TEST_POLICY = Path.of("src", "test", "resources", "policies", "test-upstream.yaml");
+
+  /**
+   * Settings as key=value pairs, on top of port-0 listeners, the given data directory and
+   * {@link #TEST_POLICY}.
+   */
   public static Gateway start(Path dataDir, String... settings) throws Exception {
     return Await.result(Gateway.start(VERTX, config(dataDir, settings)));
   }
@@ -29,7 +35,8 @@ public final class TestGateways {
         new Setting("dataDir", dataDir.toString(), "test"),
         new Setting("server.listen", "127.0.0.1:0", "test"),
         new Setting("admin.listen", "127.0.0.1:0", "test"),
-        new Setting("server.drainTimeout", "2s", "test")));
+        new Setting("server.drainTimeout", "2s", "test"),
+        new Setting("policy.file", TEST_POLICY.toString(), "test")));
     for (String s : settings) {
       int eq = s.indexOf('=');
       all.add(new Setting(s.substring(0, eq), s.substring(eq + 1), "test"));

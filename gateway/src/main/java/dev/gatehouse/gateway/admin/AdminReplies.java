@@ -1,0 +1,62 @@
+package dev.gatehouse.gateway.admin;
+
+import dev.gatehouse.gateway.errors.ErrorBody;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** JSON answers and request-body reading shared by the admin route classes. */
+public final class AdminReplies {
+
+  /** Largest admin request body the admin API's {@code BodyHandler} should accept. */
+  public static final long MAX_BODY_BYTES = 64 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminReplies.class);
+
+  private AdminReplies() {}
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.toBuffer());
+  }
+
+  static void error(RoutingContext ctx, ErrorBody error) {
+    ctx.response().setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
+        .end(error.body());
+  }
+
+  /** A 4xx with a stable key of its own (e.g. {@code conflict}, {@code ttl_too_long}). */
+  static void refuse(RoutingContext ctx, int status, String key) {
+    json(ctx, status, new JsonObject().put("error", key));
+  }
+
+  /** A dependency failed: generic 503, the failure's type logged, never its message. */
+  static void unavailable(RoutingContext ctx, Throwable failure) {
+    LOG.warn("admin request failed: path={} kind={}", ctx.request().path(), failure.getClass().getSimpleName());
+    error(ctx, ErrorBody.SERVICE_UNAVAILABLE);
+  }
+
+  /** The JSON object body, or empty (the caller answers 400) if absent or not an object. */
+  static Optional<JsonObject> body(RoutingContext ctx) {
+    try {
+      return ctx.body().length() <= 0 ? Optional.empty() : Optional.ofNullable(ctx.body().asJsonObject());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  static Optional<UUID> uuid(String text) {
+    try {
+      return text == null ? Optional.empty() : Optional.of(UUID.fromString(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

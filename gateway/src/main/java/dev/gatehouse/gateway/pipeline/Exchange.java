@@ -1,0 +1,92 @@
+package dev.gatehouse.gateway.pipeline;
+
+import dev.gatehouse.gateway.authn.Principal;
+import dev.gatehouse.gateway.policy.RouteMatch;
+import java.util.Optional;
+
+/**
+ * What the gateway decided about one request, filled in stage by stage and read once when the
+ * exchange ends (access log and audit). Confined to the connection's event loop.
+ */
+public final class Exchange {
+
+  /** Reason key of a request that passed every stage. */
+  public static final String ALLOWED = "allowed";
+
+  private final String requestId;
+  private final long startedNanos;
+  private final String method;
+  private final String userAgent;
+  private String clientAddress;
+  private Optional<RouteMatch> route = Optional.empty();
+  private Optional<Principal> principal = Optional.empty();
+  private boolean allowed;
+  private String reason = "incomplete";
+
+  Exchange(String requestId, long startedNanos, String method, String userAgent, String clientAddress) {
+    this.requestId = requestId;
+    this.startedNanos = startedNanos;
+    this.method = method;
+    this.userAgent = userAgent;
+    this.clientAddress = clientAddress;
+  }
+
+  void clientAddress(String address) {
+    this.clientAddress = address;
+  }
+
+  void route(Optional<RouteMatch> match) {
+    this.route = match;
+  }
+
+  void principal(Optional<Principal> who) {
+    this.principal = who;
+  }
+
+  void allow() {
+    this.allowed = true;
+    this.reason = ALLOWED;
+  }
+
+  void deny(String reasonKey) {
+    this.allowed = false;
+    this.reason = reasonKey;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public long startedNanos() {
+    return startedNanos;
+  }
+
+  public String method() {
+    return method;
+  }
+
+  public String userAgent() {
+    return userAgent;
+  }
+
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  public Optional<RouteMatch> route() {
+    return route;
+  }
+
+  public Optional<Principal> principal() {
+    return principal;
+  }
+
+  public boolean allowed() {
+    return allowed;
+  }
+
+  /** Stable reason key: {@value #ALLOWED} or the refusing stage's key. */
+  public String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,176 @@
+package dev.gatehouse.gateway.pipeline;
+
+import dev.gatehouse.gateway.accesslog.AccessLog;
+import dev.gatehouse.gateway.audit.DecisionAudit;
+import dev.gatehouse.gateway.authn.AuthnResult;
+import dev.gatehouse.gateway.authn.BearerAuthenticator;
+import dev.gatehouse.gateway.authn.Principal;
+import dev.gatehouse.gateway.canonical.CanonicalRequest;
+import dev.gatehouse.gateway.canonical.Canonicalization;
+import dev.gatehouse.gateway.canonical.RequestCanonicalizer;
+import dev.gatehouse.gateway.errors.ErrorBody;
+import dev.gatehouse.gateway.health.HealthChecks;
+import dev.gatehouse.gateway.limit.AddressKey;
+import dev.gatehouse.gateway.limit.RateDecision;
+import dev.gatehouse.gateway.limit.RateLimiter;
+import dev.gatehouse.gateway.mutate.HeaderMutator;
+import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.policy.AccessDecision;
+import dev.gatehouse.gateway.policy.RoutePolicy;
+import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main listener's request path. Every request except the health probes goes through, in
+ * this order, and the first refusal ends it:
+ *
+ * <ol>
+ *   <li>audit admission: when the audit trail cannot keep the event, 503 ({@code audit_unavailable});
+ *   <li>canonicalize: one strict parse of the target and headers (400/405/431);
+ *   <li>limit by client address, and by recent failed authentications from it (429);
+ *   <li>authenticate the bearer token (401; a broken dependency is 503, never allow);
+ *   <li>match the route and authorize its scopes (401/403/404);
+ *   <li>limit by token (429);
+ *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected) and
+ *       proxy exactly the canonical target.
+ * </ol>
+ *
+ * Each exchange ends in one access-log line and one audit event, allowed or denied.
+ */
+public final class RequestPipeline implements Handler<HttpServerRequest> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
+
+  /** The gateway's limiters; see {@link dev.gatehouse.gateway.limit.Limits} for the budgets. */
+  public record Limiters(RateLimiter perAddress, RateLimiter failedAuthentication, RateLimiter perToken) {}
+
+  private final HealthChecks health;
+  private final DecisionAudit audit;
+  private final RequestCanonicalizer canonicalizer = new RequestCanonicalizer();
+  private final TrustedProxies trustedProxies;
+  private final Limiters limiters;
+  private final BearerAuthenticator authenticator;
+  private final RoutePolicy policy;
+  private final HeaderMutator mutator;
+  private final UpstreamProxy proxy;
+
+  public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
+      Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy, HeaderMutator mutator,
+      UpstreamProxy proxy) {
+    this.health = health;
+    this.audit = audit;
+    this.trustedProxies = trustedProxies;
+    this.limiters = limiters;
+    this.authenticator = authenticator;
+    this.policy = policy;
+    this.mutator = mutator;
+    this.proxy = proxy;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    long started = System.nanoTime();
+    String id = AccessLog.begin(request);
+    String path = request.path();
+    if (HealthChecks.LIVE_PATH.equals(path) || HealthChecks.READY_PATH.equals(path)) {
+      AccessLog.whenDone(request, outcome -> AccessLog.log("main", id, request, started, outcome));
+      if (HealthChecks.LIVE_PATH.equals(path)) {
+        health.live(request);
+      } else {
+        health.ready(request);
+      }
+      return;
+    }
+    Exchange exchange = new Exchange(id, started, request.method().name(),
+        request.getHeader(HttpHeaders.USER_AGENT), request.remoteAddress().hostAddress());
+    AccessLog.whenDone(request, outcome -> {
+      AccessLog.log("main", id, request, started, outcome);
+      audit.record(exchange, request);
+    });
+    if (!audit.admitting()) {
+      refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "audit_unavailable");
+      return;
+    }
+    Canonicalization canonical = canonicalizer.canonicalize(request.method().name(), request.uri(), request.headers());
+    if (canonical instanceof dev.gatehouse.gateway.canonical.Rejection rejection) {
+      refuse(request, exchange, ErrorBody.forStatus(rejection.status()), rejection.key());
+      return;
+    }
+    CanonicalRequest target = (CanonicalRequest) canonical;
+    String client = trustedProxies.clientAddress(request.remoteAddress().hostAddress(), request.headers());
+    exchange.clientAddress(client);
+    String addressKey = AddressKey.of(client);
+    if (limited(request, exchange, limiters.perAddress().acquire(addressKey), "address_rate_limited")
+        || limited(request, exchange, limiters.failedAuthentication().peek(addressKey), "failed_authentication_limited")) {
+      return;
+    }
+    request.pause();
+    authenticator.authenticate(request)
+        .onComplete(result -> afterAuthentication(request, exchange, target, addressKey, result));
+  }
+
+  private void afterAuthentication(HttpServerRequest request, Exchange exchange, CanonicalRequest target,
+      String addressKey, AsyncResult<AuthnResult> result) {
+    if (result.failed()) {
+      LOG.warn("authentication failed closed: kind={} requestId={}", result.cause().getClass().getSimpleName(),
+          exchange.requestId());
+      refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "authentication_unavailable");
+      return;
+    }
+    Optional<Principal> principal;
+    if (result.result() instanceof AuthnResult.Rejected rejected) {
+      limiters.failedAuthentication().acquire(addressKey);
+      refuse(request, exchange, rejected.rejection().error(), rejected.rejection().reason());
+      return;
+    } else if (result.result() instanceof AuthnResult.Authenticated authenticated) {
+      principal = Optional.of(authenticated.principal());
+    } else {
+      principal = Optional.empty();
+    }
+    exchange.principal(principal);
+    var match = policy.match(target.method(), target.path());
+    exchange.route(match);
+    AccessDecision decision = policy.authorize(match, principal.map(Principal::scopes));
+    if (decision instanceof AccessDecision.Refused refused) {
+      refuse(request, exchange, ErrorBody.forStatus(refused.status()), refused.reason());
+      return;
+    }
+    if (principal.isPresent()
+        && limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")) {
+      return;
+    }
+    exchange.allow();
+    MultiMap forward = mutator.forwardHeaders(request.headers(), exchange.clientAddress(), exchange.requestId(),
+        request.canUpgradeToWebSocket());
+    forward.set(UpstreamProxy.FORWARD_TARGET_HEADER, target.forwardTarget());
+    request.headers().clear().addAll(forward);
+    proxy.handle(request);
+  }
+
+  private boolean limited(HttpServerRequest request, Exchange exchange, RateDecision decision, String reason) {
+    if (decision.allowed()) {
+      return false;
+    }
+    request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
+    refuse(request, exchange, ErrorBody.TOO_MANY_REQUESTS, reason);
+    return true;
+  }
+
+  private static void refuse(HttpServerRequest request, Exchange exchange, ErrorBody error, String reason) {
+    exchange.deny(reason);
+    request.resume();
+    var response = request.response().setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE);
+    if (error == ErrorBody.UNAUTHORIZED) {
+      response.putHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
+    }
+    response.end(error.body());
+  }
+}

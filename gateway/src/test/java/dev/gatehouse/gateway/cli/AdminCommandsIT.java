@@ -1,0 +1,112 @@
+package dev.gatehouse.gateway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatehouse.gateway.admin.BootstrapToken;
+import dev.gatehouse.gateway.authn.AuthnNode;
+import dev.gatehouse.gateway.authn.TestHttp;
+import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.TestUpstream;
+import dev.gatehouse.gateway.token.TokenSettings;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code gatehouse workspace ...} and {@code gatehouse token ...} against a running admin API. */
+class AdminCommandsIT {
+
+  @TempDir
+  static Path dataDir;
+  static TestDatabase database;
+  static TestUpstream upstream;
+  static AuthnNode node;
+
+  /** One command run: exit code and both outputs. */
+  record Run(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    database = new TestDatabase();
+    upstream = new TestUpstream();
+    node = new AuthnNode(database.url(), dataDir, upstream.url(), TokenSettings.defaults(), Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+    upstream.close();
+    database.close();
+  }
+
+  static Run run(Object command, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--admin-url", node.adminUrl(),
+        "--token-file", dataDir.resolve(BootstrapToken.FILE_NAME).toString()));
+    int exit = cli.execute(all.toArray(new String[0]));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void createWorkspaceMintListAndRevokeThroughTheCli() throws Exception {
+    Run created = run(new WorkspaceCommand(), "create", "cli-space");
+    assertEquals(0, created.exit(), created.err());
+    String workspace = new JsonObject(created.out()).getString("id");
+
+    Run minted = run(new TokenCommand(), "create", "--workspace", workspace, "--subject", "agent-7",
+        "--scopes", "agents:read,messages:write", "--ttl", "1h", "--description", "from the cli");
+    assertEquals(0, minted.exit(), minted.err());
+    JsonObject token = new JsonObject(minted.out());
+    assertEquals(200, TestHttp.get(node.mainUrl() + "/echo", token.getString("token")).statusCode());
+
+    Run listed = run(new TokenCommand(), "list", "--workspace", workspace);
+    assertEquals(0, listed.exit());
+    assertTrue(listed.out().contains(token.getString("jti")));
+    assertFalse(listed.out().contains(token.getString("token")), "list never shows a token");
+
+    Run revoked = run(new TokenCommand(), "revoke", token.getString("jti"));
+    assertEquals(0, revoked.exit(), revoked.err());
+    assertEquals(401, TestHttp.get(node.mainUrl() + "/echo", token.getString("token")).statusCode());
+
+    Run locked = run(new WorkspaceCommand(), "lock", workspace);
+    assertEquals(0, locked.exit());
+    assertEquals("locked", new JsonObject(locked.out()).getString("status"));
+  }
+
+  @Test
+  void refusalsAndMissingCredentialsHaveTheirExitCodes() {
+    Run created = run(new WorkspaceCommand(), "create", "cli-refusals");
+    String workspace = new JsonObject(created.out()).getString("id");
+    Run tooLong = run(new TokenCommand(), "create", "--workspace", workspace, "--subject", "s",
+        "--scopes", "agents:read", "--ttl", "30d");
+    assertEquals(1, tooLong.exit());
+    assertTrue(tooLong.err().contains("ttl_too_long"), tooLong.err());
+    assertEquals("", tooLong.out());
+
+    CommandLine cli = new CommandLine(new TokenCommand());
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute("list", "--admin-url", node.adminUrl(), "--token-file",
+        dataDir.resolve("no-such-file").toString());
+    assertEquals(2, exit);
+    assertTrue(err.toString().contains("cannot read the admin token file"));
+
+    Run ambiguous = run(new TokenCommand(), "revoke", "some-jti", "--subject", "x");
+    assertEquals(2, ambiguous.exit());
+  }
+}
