@@ -6,23 +6,29 @@ import java.util.regex.Pattern;
  * Defence in depth for free-text fields that a client controls (user agent, resource ids,
  * subjects from external issuers): replaces anything shaped like a credential with
  * {@link #REDACTED}. The event model has no field for tokens, secrets, bodies or query strings;
- * this catches a client that pastes one into a header we do record.
+ * this catches a client that pastes one into a header we do record. The gateway's access log
+ * uses it for request paths too.
  */
-final class CredentialScrubber {
+public final class CredentialScrubber {
 
   /** Replacement text for a scrubbed credential. */
   static final String REDACTED = "[redacted]";
 
-  /** JWS/JWE compact serialisations, sealed Gatehouse values and bearer/basic credentials. */
+  /**
+   * JWS/JWE compact serialisations, sealed Gatehouse values, Gatehouse admin tokens and
+   * bearer/basic credentials.
+   */
   private static final Pattern CREDENTIAL = Pattern.compile(
       "eyJ[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]{2,}(\\.[A-Za-z0-9_.-]*)?"
           + "|ghs:v[0-9]+:[A-Za-z0-9+/=_-]+"
+          + "|gatehouse_admin_[A-Za-z0-9_-]+"
           + "|(?i:bearer|basic)\\s+[A-Za-z0-9._~+/=-]+");
 
   private CredentialScrubber() {
   }
 
-  static String scrub(String value) {
+  /** The value with every credential-shaped part replaced by {@link #REDACTED}. */
+  public static String scrub(String value) {
     if (!mayContainCredential(value)) {
       return value;
     }
@@ -33,6 +39,7 @@ final class CredentialScrubber {
   private static boolean mayContainCredential(String value) {
     for (int i = 0; i < value.length(); i++) {
       if (value.regionMatches(true, i, "eyj", 0, 3) || value.regionMatches(i, "ghs:", 0, 4)
+          || value.regionMatches(i, "gatehouse_admin_", 0, 16)
           || value.regionMatches(true, i, "bearer", 0, 6) || value.regionMatches(true, i, "basic", 0, 5)) {
         return true;
       }

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.accesslog;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.gatehouse.auditdetector.event.CredentialScrubber;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -12,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Stamps every request with a fresh {@link RequestId} (request header for the upstream, response
  * header for the client) and writes one structured log line when it ends: listener, id, method,
- * path without query string, status, latency and bytes. Query strings are never logged: they
- * can carry credentials.
+ * path without query string, status, latency and bytes. Query strings are never logged and
+ * credential-shaped path segments are redacted: both can carry credentials.
  */
 public final class AccessLog {
 
@@ -60,7 +61,7 @@ public final class AccessLog {
   public static void log(String listener, String id, HttpServerRequest request, long started,
       String outcome) {
     HttpServerResponse response = request.response();
-    String path = request.path() == null ? "" : request.path();
+    String path = request.path() == null ? "" : CredentialScrubber.scrub(request.path());
     if (path.length() > MAX_LOGGED_PATH) {
       path = path.substring(0, MAX_LOGGED_PATH);
     }

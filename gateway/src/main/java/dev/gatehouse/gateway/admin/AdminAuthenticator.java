@@ -3,16 +3,19 @@ package dev.gatehouse.gateway.admin;
 import dev.gatehouse.gateway.authn.AuthnResult;
 import dev.gatehouse.gateway.authn.BearerAuthenticator;
 import dev.gatehouse.gateway.authn.BearerCredentials;
+import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.authn.TokenVerifier;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import dev.gatehouse.gateway.workspace.Scopes;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +27,20 @@ import org.slf4j.LoggerFactory;
  *   <li>an opaque admin credential (the bootstrap token) whose SHA-256 matches a live row of
  *       {@code admin_credentials}, or</li>
  *   <li>a JWT that {@link TokenVerifier} accepts, issued by Gatehouse itself (never by an external
- *       issuer) and carrying the scope {@value Scopes#GATEHOUSE_ADMIN}.</li>
+ *       issuer) and carrying the scope {@value Scopes#GATEHOUSE_ADMIN}, or</li>
+ *   <li>for {@code GET /admin/v1/audit} only (the exact normalized path the router matches), such
+ *       a JWT carrying {@value AuditRoutes#READ_SCOPE} and bound to a workspace: it may search that
+ *       workspace's audit events and nothing else.</li>
  * </ul>
+ * What was admitted is put on the routing context as an {@link Access} under {@link #ACCESS}.
  * Mount a {@code BodyHandler} before this handler (admin bodies are small and buffered whole, so
  * nothing is lost while the credential is checked). Everything else is 401 with a generic body; a
  * database or verifier failure is 503 (fail closed, never "allow").
  */
 public final class AdminAuthenticator implements Handler<RoutingContext> {
+
+  /** Routing-context key of the admitted caller's {@link Access}. */
+  public static final String ACCESS = "admin.access";
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminAuthenticator.class);
   /** Longer Authorization values are refused before hashing. */
@@ -74,6 +84,7 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
         .onSuccess(rows -> {
           if (rows.rowCount() == 1) {
             ctx.put("admin.credential", rows.iterator().next().getString("name"));
+            ctx.put(ACCESS, Access.FULL);
             ctx.next();
           } else {
             reject(ctx, ErrorBody.UNAUTHORIZED);
@@ -91,16 +102,33 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
       if (outcome.failed()) {
         LOG.warn("admin token verification unavailable: kind={}", outcome.cause().getClass().getSimpleName());
         reject(ctx, ErrorBody.SERVICE_UNAVAILABLE);
-      } else if (outcome.result() instanceof AuthnResult.Authenticated authenticated
-          && authenticated.principal().hasScope(Scopes.GATEHOUSE_ADMIN)
-          && jwt.ownIssuer().equals(authenticated.principal().issuer())) {
-        ctx.put("admin.credential", "token:" + authenticated.principal().jti());
-        ctx.put(BearerAuthenticator.PRINCIPAL, authenticated.principal());
-        ctx.next();
-      } else {
-        reject(ctx, ErrorBody.UNAUTHORIZED);
+        return;
       }
+      Access access = outcome.result() instanceof AuthnResult.Authenticated authenticated
+          && jwt.ownIssuer().equals(authenticated.principal().issuer())
+          ? access(ctx, authenticated.principal()) : null;
+      if (access == null) {
+        reject(ctx, ErrorBody.UNAUTHORIZED);
+        return;
+      }
+      Principal principal = ((AuthnResult.Authenticated) outcome.result()).principal();
+      ctx.put("admin.credential", "token:" + principal.jti());
+      ctx.put(BearerAuthenticator.PRINCIPAL, principal);
+      ctx.put(ACCESS, access);
+      ctx.next();
     });
+  }
+
+  /** What a Gatehouse-issued token may do on this request, or null (refuse). */
+  private static Access access(RoutingContext ctx, Principal principal) {
+    if (principal.hasScope(Scopes.GATEHOUSE_ADMIN)) {
+      return Access.FULL;
+    }
+    if (principal.hasScope(AuditRoutes.READ_SCOPE) && principal.workspace() != null
+        && ctx.request().method() == HttpMethod.GET && AuditRoutes.PATH.equals(ctx.normalizedPath())) {
+      return Access.auditReader(principal.workspace());
+    }
+    return null;
   }
 
   private static void reject(RoutingContext ctx, ErrorBody error) {
@@ -110,5 +138,28 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"gatehouse-admin\"");
     }
     response.end(error.body());
+  }
+
+  /**
+   * What an admitted admin caller may see: everything ({@link #FULL}), or only the audit events
+   * of one workspace ({@link #auditReader}).
+   *
+   * @param auditWorkspace the only workspace whose audit events the caller may read, or null for
+   *     full admin access
+   */
+  public record Access(String auditWorkspace) {
+
+    /** The bootstrap credential or a {@value Scopes#GATEHOUSE_ADMIN} token. */
+    public static final Access FULL = new Access(null);
+
+    /** An {@value AuditRoutes#READ_SCOPE} token bound to {@code workspace}. */
+    public static Access auditReader(String workspace) {
+      return new Access(Objects.requireNonNull(workspace, "workspace"));
+    }
+
+    /** Whether this is full admin access. */
+    public boolean full() {
+      return auditWorkspace == null;
+    }
   }
 }

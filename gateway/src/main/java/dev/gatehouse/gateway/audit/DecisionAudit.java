@@ -7,6 +7,9 @@ import dev.gatehouse.auditdetector.writer.AuditWriter;
 import dev.gatehouse.gateway.pipeline.Exchange;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns each finished exchange into exactly one audit event. Only decision metadata is
@@ -14,6 +17,8 @@ import java.util.Map;
  * headers or body.
  */
 public final class DecisionAudit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionAudit.class);
 
   private final AuditWriter writer;
 
@@ -26,18 +31,29 @@ public final class DecisionAudit {
     return writer.admitting();
   }
 
+  /**
+   * Records the exchange's event. Never throws: a value the event schema cannot hold (a
+   * client-chosen method such as {@code get}, an address with a zone id) is left out rather
+   * than costing the event, and should building still fail, a minimal event with only
+   * gateway-controlled fields is recorded instead.
+   */
   public void record(Exchange exchange, HttpServerRequest request) {
-    AuditEvent.Builder event = AuditEvent.builder(
-            request.canUpgradeToWebSocket() ? EventKind.WEBSOCKET : EventKind.HTTP,
-            exchange.allowed() ? Decision.ALLOW : Decision.DENY,
-            exchange.reason())
-        .requestId(exchange.requestId())
-        .status(request.response().getStatusCode())
-        .clientAddress(exchange.clientAddress())
+    AuditEvent event;
+    try {
+      event = full(exchange, request);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("audit event reduced to its minimal form: requestId={} problem={}", exchange.requestId(),
+          e.getMessage());
+      event = minimal(exchange, request).build();
+    }
+    writer.record(event);
+  }
+
+  private static AuditEvent full(Exchange exchange, HttpServerRequest request) {
+    AuditEvent.Builder event = minimal(exchange, request)
+        .clientAddress(matching(exchange.clientAddress(), AuditEvent.CLIENT_ADDRESS_PATTERN))
         .userAgent(exchange.userAgent())
-        .method(exchange.method())
-        .latencyMicros((System.nanoTime() - exchange.startedNanos()) / 1_000)
-        .bytes(request.bytesRead(), request.response().bytesWritten());
+        .method(matching(exchange.method(), AuditEvent.METHOD_PATTERN));
     exchange.principal().ifPresent(p -> event.principal(p.subject(), p.workspace(), p.jti()));
     exchange.route().ifPresent(match -> {
       event.route(match.routeId(), match.template());
@@ -45,6 +61,22 @@ public final class DecisionAudit {
         event.resourceId(param.getKey(), param.getValue());
       }
     });
-    writer.record(event.build());
+    return event.build();
+  }
+
+  private static AuditEvent.Builder minimal(Exchange exchange, HttpServerRequest request) {
+    int status = request.response().getStatusCode();
+    return AuditEvent.builder(
+            request.canUpgradeToWebSocket() ? EventKind.WEBSOCKET : EventKind.HTTP,
+            exchange.allowed() ? Decision.ALLOW : Decision.DENY,
+            exchange.reason())
+        .requestId(exchange.requestId())
+        .status(status >= AuditEvent.MIN_STATUS && status <= AuditEvent.MAX_STATUS ? status : null)
+        .latencyMicros((System.nanoTime() - exchange.startedNanos()) / 1_000)
+        .bytes(request.bytesRead(), request.response().bytesWritten());
+  }
+
+  private static String matching(String value, Pattern pattern) {
+    return value != null && pattern.matcher(value).matches() ? value : null;
   }
 }

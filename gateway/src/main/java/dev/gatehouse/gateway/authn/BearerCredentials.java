@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.authn;
 
+import dev.gatehouse.gateway.limit.Limits;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Optional;
 public final class BearerCredentials {
 
   /** Longer tokens are refused unparsed (a Gatehouse token is well under 2 KiB). */
-  public static final int MAX_TOKEN_CHARS = 8192;
+  public static final int MAX_TOKEN_CHARS = Limits.MAX_TOKEN_LENGTH;
   static final String QUERY_PARAMETER = "access_token";
   private static final String BEARER = "bearer ";
 

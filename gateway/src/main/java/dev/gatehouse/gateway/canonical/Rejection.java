@@ -25,7 +25,10 @@ public record Rejection(String key, int status) implements Canonicalization {
   public static final Rejection DUPLICATE_AUTHORIZATION = new Rejection("duplicate_authorization", 400);
   /** A header name that is not a token or holds {@code _}, a control character in a value, or two {@code Host} headers. */
   public static final Rejection INVALID_HEADER = new Rejection("invalid_header", 400);
-  /** Ambiguous body framing: duplicate or non-numeric {@code Content-Length}, both it and {@code Transfer-Encoding}, or a coding other than chunked. */
+  /**
+   * Ambiguous body framing: duplicate or non-numeric {@code Content-Length}, or a coding other
+   * than chunked. (Both headers together are resolved by the HTTP decoder before this check.)
+   */
   public static final Rejection INVALID_FRAMING = new Rejection("invalid_framing", 400);
   /** More than {@code Limits.MAX_HEADER_COUNT} header fields. */
   public static final Rejection TOO_MANY_HEADERS = new Rejection("too_many_headers", 431);

@@ -41,6 +41,11 @@ import java.util.Set;
  *       <td>request smuggling (HAProxy CVE-2021-40346, CVE-2023-25725)</td></tr>
  * </table>
  *
+ * <p>A message carrying both {@code Content-Length} and {@code Transfer-Encoding: chunked} never
+ * reaches this check: the HTTP decoder resolves it as RFC 9112 §6.3 requires of an intermediary
+ * (chunked wins, {@code Content-Length} is removed), and the proxy re-frames the body it sends,
+ * so the runtime never sees the ambiguous framing.
+ *
  * The query is syntax-checked and normalized but never used for routing or authorization
  * (oauth2-proxy CVE-2025-54576). All keys have status 400 unless noted.
  *

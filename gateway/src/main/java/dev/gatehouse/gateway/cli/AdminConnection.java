@@ -33,49 +33,76 @@ final class AdminConnection {
       description = "File holding an admin token (default: ${DEFAULT-VALUE}, written by `gatehouse serve`).")
   Path tokenFile;
 
+  /** The admin API's answer to one request, or (response null) the exit code of a failure already reported. */
+  record Answer(HttpResponse<String> response, int exit) {
+
+    boolean succeeded() {
+      return response != null && response.statusCode() / 100 == 2;
+    }
+  }
+
+  private HttpClient client;
+
   /**
    * Sends one request and prints the JSON answer to {@code out}; an error answer goes to
    * {@code err} as one line. Returns the exit code: 0, 1 (refused or unreachable), 2 (no token file).
    */
   int call(String method, String path, JsonObject body, PrintWriter out, PrintWriter err) {
+    Answer answer = send(method, path, body, TIMEOUT, err);
+    if (answer.response() == null) {
+      return answer.exit();
+    }
+    if (answer.succeeded()) {
+      out.println(pretty(answer.response().body()));
+      out.flush();
+      return 0;
+    }
+    return refused(answer.response(), err);
+  }
+
+  /**
+   * Sends one request and returns the answer, whatever its status. A missing token file, a bad
+   * URL or an unreachable API is reported on {@code err} and returned as an exit code.
+   */
+  Answer send(String method, String path, JsonObject body, Duration timeout, PrintWriter err) {
     String token;
     try {
       token = Files.readString(tokenFile).strip();
     } catch (IOException e) {
       err.println("gatehouse: cannot read the admin token file " + tokenFile);
-      return Main.EXIT_USAGE;
+      return new Answer(null, Main.EXIT_USAGE);
     }
     HttpRequest.Builder request;
     try {
       request = HttpRequest.newBuilder(URI.create(adminUrl.replaceAll("/+$", "") + "/admin/v1" + path))
-          .timeout(TIMEOUT)
+          .timeout(timeout)
           .header("Authorization", "Bearer " + token)
           .header("Accept", "application/json");
     } catch (IllegalArgumentException e) {
       err.println("gatehouse: --admin-url is not a valid URL");
-      return Main.EXIT_USAGE;
+      return new Answer(null, Main.EXIT_USAGE);
     }
     request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
-    HttpResponse<String> response;
+    if (client == null) {
+      client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    }
     try {
-      response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build()
-          .send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(client.send(request.build(), HttpResponse.BodyHandlers.ofString()), 0);
     } catch (IOException e) {
       err.println("gatehouse: cannot reach the admin API at " + adminUrl);
-      return Main.EXIT_FAILED;
+      return new Answer(null, Main.EXIT_FAILED);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Main.EXIT_FAILED;
+      return new Answer(null, Main.EXIT_FAILED);
     }
-    if (response.statusCode() / 100 == 2) {
-      out.println(pretty(response.body()));
-      out.flush();
-      return 0;
-    }
+  }
+
+  /** Reports a non-2xx answer on {@code err} as one line and returns exit code 1. */
+  static int refused(HttpResponse<String> response, PrintWriter err) {
     err.println("gatehouse: the admin API refused the request: " + errorKey(response.body())
         + " (HTTP " + response.statusCode() + ")");
     return Main.EXIT_FAILED;

@@ -14,6 +14,7 @@ public enum ErrorBody {
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+  URI_TOO_LONG(414, "uri_too_long"),
   TOO_MANY_REQUESTS(429, "rate_limited"),
   HEADERS_TOO_LARGE(431, "headers_too_large"),
   BAD_GATEWAY(502, "bad_gateway"),

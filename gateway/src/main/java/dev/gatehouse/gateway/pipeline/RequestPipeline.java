@@ -18,6 +18,8 @@ import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.policy.AccessDecision;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *       proxy exactly the canonical target.
  * </ol>
  *
- * Each exchange ends in one access-log line and one audit event, allowed or denied.
+ * Each exchange ends in one access-log line and one audit event, allowed or denied; so do
+ * requests the HTTP parser refuses before this pipeline sees them ({@link #handleInvalid}).
  */
 public final class RequestPipeline implements Handler<HttpServerRequest> {
 
@@ -114,6 +117,33 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     request.pause();
     authenticator.authenticate(request)
         .onComplete(result -> afterAuthentication(request, exchange, target, addressKey, result));
+  }
+
+  /**
+   * The main listener's handler for requests the HTTP parser itself refused (request line or
+   * header section over its cap, broken syntax): the generic JSON error (414 {@code
+   * request_line_too_long}, 431 {@code headers_too_large}, otherwise 400 {@code malformed_request}),
+   * one access-log line and one audit event, like every other refusal; then the connection is
+   * closed, since the parser cannot tell where the next request would start.
+   */
+  public void handleInvalid(HttpServerRequest request) {
+    long started = System.nanoTime();
+    String id = AccessLog.begin(request);
+    Exchange exchange = new Exchange(id, started, request.method().name(),
+        request.getHeader(HttpHeaders.USER_AGENT), request.remoteAddress().hostAddress());
+    AccessLog.whenDone(request, outcome -> {
+      AccessLog.log("main", id, request, started, outcome);
+      audit.record(exchange, request);
+    });
+    Throwable cause = request.decoderResult().cause();
+    if (cause instanceof TooLongHttpHeaderException) {
+      refuse(request, exchange, ErrorBody.HEADERS_TOO_LARGE, "headers_too_large");
+    } else if (cause instanceof TooLongHttpLineException) {
+      refuse(request, exchange, ErrorBody.URI_TOO_LONG, "request_line_too_long");
+    } else {
+      refuse(request, exchange, ErrorBody.BAD_REQUEST, "malformed_request");
+    }
+    request.connection().close();
   }
 
   private void afterAuthentication(HttpServerRequest request, Exchange exchange, CanonicalRequest target,

@@ -1,12 +1,15 @@
 package dev.gatehouse.gateway.server;
 
+import dev.gatehouse.auditdetector.query.AuditQuery;
 import dev.gatehouse.auditdetector.store.AuditSchema;
+import dev.gatehouse.auditdetector.verify.ChainVerifier;
 import dev.gatehouse.auditdetector.retention.RetentionJob;
 import dev.gatehouse.auditdetector.writer.AuditWriter;
 import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
 import dev.gatehouse.gateway.accesslog.AccessLog;
 import dev.gatehouse.gateway.admin.AdminApi;
 import dev.gatehouse.gateway.admin.AdminAuthenticator;
+import dev.gatehouse.gateway.admin.AuditRoutes;
 import dev.gatehouse.gateway.admin.BootstrapToken;
 import dev.gatehouse.gateway.admin.IssuerRoutes;
 import dev.gatehouse.gateway.admin.KeyRoutes;
@@ -184,7 +187,7 @@ public final class Gateway {
         pipeline.handle(request);
       }
     };
-    return listen("server.listen", config.server().listen(), handler).map(server -> {
+    return listen("server.listen", config.server().listen(), handler, pipeline::handleInvalid).map(server -> {
       main = server;
       return null;
     });
@@ -200,14 +203,17 @@ public final class Gateway {
             tokens, new TokenRevoker(tokens, revocations)),
         new KeyRoutes(signingKeys),
         new IssuerRoutes(issuers),
-        new MetricsRoutes(metrics)));
-    return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", router)).map(server -> {
+        new MetricsRoutes(metrics),
+        new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys)))));
+    return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", router),
+        HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
       admin = server;
       return null;
     });
   }
 
-  private Future<HttpServer> listen(String key, ListenAddress address, Handler<HttpServerRequest> handler) {
+  private Future<HttpServer> listen(String key, ListenAddress address, Handler<HttpServerRequest> handler,
+      Handler<HttpServerRequest> invalidRequests) {
     // No cleartext HTTP/2 upgrade (h2c): it lets a client smuggle requests past a front proxy.
     HttpServerOptions options = new HttpServerOptions()
         .setHost(address.host())
@@ -217,6 +223,7 @@ public final class Gateway {
         .setMaxHeaderSize(Limits.MAX_HEADER_SIZE);
     return vertx.createHttpServer(options)
         .requestHandler(handler)
+        .invalidRequestHandler(invalidRequests)
         .listen()
         .recover(failure -> Future.failedFuture(new ConfigException(key,
             "cannot listen on " + address + ": "

@@ -5,49 +5,59 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.gateway.authn.AuthnNode;
 import dev.gatehouse.gateway.authn.TestHttp;
+import dev.gatehouse.gateway.server.Gateway;
+import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.TestGateways;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
-import dev.gatehouse.gateway.token.TokenSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Workspaces and tokens on the admin API, checked end to end through the main listener. */
+/** Workspaces and tokens on a running gateway's admin API, checked end to end through its main listener. */
 class TokenAdminApiIT {
 
-  static final TokenSettings SETTINGS = new TokenSettings(TokenSettings.DEFAULT_ISSUER,
-      TokenSettings.DEFAULT_AUDIENCE, Duration.ofHours(2));
+  /** A protected route of the test policy that needs {@code agents:read}. */
+  static final String TARGET = "/api/agents/a1";
 
   @TempDir
   static Path dataDir;
   static TestDatabase database;
   static TestUpstream upstream;
-  static AuthnNode node;
+  static Gateway gateway;
+  static AdminClient admin;
+  static String adminUrl;
+  static String adminToken;
 
   @BeforeAll
   static void start() throws Exception {
     database = new TestDatabase();
     upstream = new TestUpstream();
-    node = new AuthnNode(database.url(), dataDir, upstream.url(), SETTINGS, Duration.ofSeconds(30));
+    gateway = TestGateways.start(dataDir,
+        "upstream.url=" + upstream.url(),
+        "database.url=" + database.url(),
+        "tokens.maxTtl=2h",
+        TestHttp.TRUST_LOOPBACK_PROXY);
+    admin = new AdminClient(gateway);
+    adminUrl = admin.url();
+    adminToken = admin.bootstrapToken();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    node.close();
+    TestGateways.stopQuietly(gateway);
     upstream.close();
     database.close();
   }
 
   static HttpResponse<String> post(String path, JsonObject body) throws Exception {
-    return TestHttp.post(node.adminUrl() + "/admin/v1" + path, node.adminToken, body);
+    return admin.send("/admin/v1" + path, body);
   }
 
   static String workspace(String name) throws Exception {
@@ -65,7 +75,7 @@ class TokenAdminApiIT {
   }
 
   static int call(String token) throws Exception {
-    return TestHttp.get(node.mainUrl() + "/echo", token).statusCode();
+    return TestHttp.get(TestGateways.mainUrl(gateway) + TARGET, token).statusCode();
   }
 
   @Test
@@ -73,12 +83,12 @@ class TokenAdminApiIT {
     String id = workspace("alpha");
     assertEquals(409, post("/workspaces", new JsonObject().put("name", "alpha")).statusCode());
     assertEquals(400, post("/workspaces", new JsonObject().put("name", "../bad name")).statusCode());
-    JsonObject got = new JsonObject(TestHttp.get(node.adminUrl() + "/admin/v1/workspaces/" + id, node.adminToken).body());
+    JsonObject got = new JsonObject(TestHttp.get(adminUrl + "/admin/v1/workspaces/" + id, adminToken).body());
     assertEquals("alpha", got.getString("name"));
     assertEquals("active", got.getString("status"));
-    assertTrue(TestHttp.get(node.adminUrl() + "/admin/v1/workspaces", node.adminToken).body().contains(id));
-    assertEquals(404, TestHttp.get(node.adminUrl() + "/admin/v1/workspaces/" + java.util.UUID.randomUUID(),
-        node.adminToken).statusCode());
+    assertTrue(TestHttp.get(adminUrl + "/admin/v1/workspaces", adminToken).body().contains(id));
+    assertEquals(404, TestHttp.get(adminUrl + "/admin/v1/workspaces/" + java.util.UUID.randomUUID(),
+        adminToken).statusCode());
   }
 
   @Test
@@ -89,11 +99,11 @@ class TokenAdminApiIT {
     assertNotNull(token);
     assertEquals(200, call(token));
 
-    String listed = TestHttp.get(node.adminUrl() + "/admin/v1/tokens?workspace=" + ws, node.adminToken).body();
+    String listed = TestHttp.get(adminUrl + "/admin/v1/tokens?workspace=" + ws, adminToken).body();
     assertTrue(listed.contains(minted.getString("jti")));
     assertFalse(listed.contains(token), "the list never contains the token");
     assertFalse(listed.contains("\"token\""));
-    String one = TestHttp.get(node.adminUrl() + "/admin/v1/tokens/" + minted.getString("jti"), node.adminToken).body();
+    String one = TestHttp.get(adminUrl + "/admin/v1/tokens/" + minted.getString("jti"), adminToken).body();
     assertFalse(one.contains(token));
     assertEquals("test token", new JsonObject(one).getString("description"));
   }
@@ -142,18 +152,18 @@ class TokenAdminApiIT {
     assertEquals(401, call(wsA.getString("token")));
     assertEquals(200, call(survivor.getString("token")), "other tokens are untouched");
 
-    String record = TestHttp.get(node.adminUrl() + "/admin/v1/tokens/" + one.getString("jti"), node.adminToken).body();
+    String record = TestHttp.get(adminUrl + "/admin/v1/tokens/" + one.getString("jti"), adminToken).body();
     assertEquals("revoked", new JsonObject(record).getString("status"));
     assertEquals(400, post("/tokens/revoke", new JsonObject().put("jti", "x").put("subject", "y")).statusCode());
   }
 
   @Test
   void anAuthenticatedRequestBodyReachesTheUpstreamIntact() throws Exception {
-    String token = mint(workspace("body"), "u", "1h", "agents:write").getString("token");
+    String token = mint(workspace("body"), "u", "1h", "messages:write").getString("token");
     byte[] payload = new byte[256 * 1024];
     new java.util.Random(7).nextBytes(payload);
     var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
-        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.mainUrl() + "/echo"))
+        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestGateways.mainUrl(gateway) + "/echo"))
             .header("Authorization", "Bearer " + token)
             .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
             java.net.http.HttpResponse.BodyHandlers.ofByteArray());
@@ -180,15 +190,15 @@ class TokenAdminApiIT {
     String ws = workspace("zeta");
     String adminJwt = mint(ws, "ops", "1h", "gatehouse:admin").getString("token");
     String plainJwt = mint(ws, "user", "1h", "agents:read", "workspace:admin").getString("token");
-    assertEquals(200, TestHttp.get(node.adminUrl() + "/admin/v1/workspaces", adminJwt).statusCode());
-    assertEquals(401, TestHttp.get(node.adminUrl() + "/admin/v1/workspaces", plainJwt).statusCode());
-    assertEquals(401, TestHttp.get(node.adminUrl() + "/admin/v1/workspaces", null).statusCode());
-    assertEquals(401, TestHttp.get(node.adminUrl() + "/admin/v1/workspaces", "gatehouse_admin_wrong").statusCode());
+    assertEquals(200, TestHttp.get(adminUrl + "/admin/v1/workspaces", adminJwt).statusCode());
+    assertEquals(401, TestHttp.get(adminUrl + "/admin/v1/workspaces", plainJwt).statusCode());
+    assertEquals(401, TestHttp.get(adminUrl + "/admin/v1/workspaces", null).statusCode());
+    assertEquals(401, TestHttp.get(adminUrl + "/admin/v1/workspaces", "gatehouse_admin_wrong").statusCode());
     // An admin JWT can mint through the API, and loses access once revoked.
-    HttpResponse<String> minted = TestHttp.post(node.adminUrl() + "/admin/v1/tokens", adminJwt, new JsonObject()
+    HttpResponse<String> minted = TestHttp.post(adminUrl + "/admin/v1/tokens", adminJwt, new JsonObject()
         .put("workspace", ws).put("subject", "x").put("scopes", new JsonArray().add("agents:read")));
     assertEquals(201, minted.statusCode());
     post("/tokens/revoke", new JsonObject().put("subject", "ops"));
-    assertEquals(401, TestHttp.get(node.adminUrl() + "/admin/v1/workspaces", adminJwt).statusCode());
+    assertEquals(401, TestHttp.get(adminUrl + "/admin/v1/workspaces", adminJwt).statusCode());
   }
 }

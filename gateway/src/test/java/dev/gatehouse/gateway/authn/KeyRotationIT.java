@@ -6,90 +6,101 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.gateway.server.Gateway;
+import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.TestGateways;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
-import dev.gatehouse.gateway.token.TokenSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Rotation: a new key signs, old keys verify until retired, the JWKS document follows. */
+/** Rotation on a running gateway: a new key signs, old keys verify until retired, the JWKS document follows. */
 class KeyRotationIT {
+
+  static final String TARGET = "/api/agents/a1";
 
   @TempDir
   static Path dataDir;
   static TestDatabase database;
   static TestUpstream upstream;
-  static AuthnNode node;
+  static Gateway gateway;
+  static AdminClient admin;
 
   @BeforeAll
   static void start() throws Exception {
     database = new TestDatabase();
     upstream = new TestUpstream();
-    node = new AuthnNode(database.url(), dataDir, upstream.url(), TokenSettings.defaults(), Duration.ofSeconds(30));
+    gateway = TestGateways.start(dataDir,
+        "upstream.url=" + upstream.url(),
+        "database.url=" + database.url(),
+        TestHttp.TRUST_LOOPBACK_PROXY);
+    admin = new AdminClient(gateway);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    node.close();
+    TestGateways.stopQuietly(gateway);
     upstream.close();
     database.close();
   }
 
-  String admin(String path, JsonObject body) throws Exception {
-    var response = TestHttp.post(node.adminUrl() + "/admin/v1" + path, node.adminToken, body);
-    assertTrue(response.statusCode() / 100 == 2, path + " -> " + response.statusCode());
+  static String mint(String workspace) throws Exception {
+    return admin.mint(workspace, "ivy", List.of("agents:read"), "10m").getString("token");
+  }
+
+  static int call(String token) throws Exception {
+    return TestHttp.get(TestGateways.mainUrl(gateway) + TARGET, token).statusCode();
+  }
+
+  static String jwks() throws Exception {
+    HttpResponse<String> response = TestHttp.get(TestGateways.mainUrl(gateway) + "/.well-known/jwks.json", null);
+    assertEquals(200, response.statusCode());
     return response.body();
   }
 
-  String mint(String workspace) throws Exception {
-    return new JsonObject(admin("/tokens", new JsonObject().put("workspace", workspace).put("subject", "ivy")
-        .put("scopes", new JsonArray().add("agents:read")).put("ttl", "10m"))).getString("token");
-  }
-
   static JsonArray jwksKids() throws Exception {
-    JsonArray keys = new JsonObject(TestHttp.get(node.mainUrl() + "/.well-known/jwks.json", null).body())
-        .getJsonArray("keys");
     JsonArray kids = new JsonArray();
-    keys.forEach(k -> kids.add(((JsonObject) k).getString("kid")));
+    new JsonObject(jwks()).getJsonArray("keys").forEach(k -> kids.add(((JsonObject) k).getString("kid")));
     return kids;
   }
 
   @Test
   void oldTokensVerifyUntilTheirKeyIsRetired() throws Exception {
-    String workspace = new JsonObject(admin("/workspaces", new JsonObject().put("name", "rotation")))
-        .getString("id");
+    String workspace = admin.createWorkspace("rotation");
     String oldToken = mint(workspace);
     String oldKid = SignedJWT.parse(oldToken).getHeader().getKeyID();
 
-    JsonObject rotated = new JsonObject(admin("/keys/rotate", new JsonObject().put("alg", "EdDSA")));
-    String newKid = rotated.getString("kid");
+    HttpResponse<String> rotated = admin.send("/admin/v1/keys/rotate", new JsonObject().put("alg", "EdDSA"));
+    assertEquals(201, rotated.statusCode());
+    String newKid = new JsonObject(rotated.body()).getString("kid");
     assertNotEquals(oldKid, newKid);
     String newToken = mint(workspace);
     assertEquals(newKid, SignedJWT.parse(newToken).getHeader().getKeyID());
     assertEquals("EdDSA", SignedJWT.parse(newToken).getHeader().getAlgorithm().getName());
 
-    assertEquals(200, TestHttp.get(node.mainUrl() + "/echo", oldToken).statusCode(), "old key still verifies");
-    assertEquals(200, TestHttp.get(node.mainUrl() + "/echo", newToken).statusCode());
+    assertEquals(200, call(oldToken), "old key still verifies");
+    assertEquals(200, call(newToken));
     assertTrue(jwksKids().contains(oldKid) && jwksKids().contains(newKid));
-    String jwksBody = TestHttp.get(node.mainUrl() + "/.well-known/jwks.json", null).body();
-    assertFalse(jwksBody.contains("\"d\""), "no private parameter published");
+    assertFalse(jwks().contains("\"d\""), "no private parameter published");
 
-    var refuseActive = TestHttp.post(node.adminUrl() + "/admin/v1/keys/" + newKid + "/retire", node.adminToken, null);
-    assertEquals(404, refuseActive.statusCode(), "the active key cannot be retired");
+    assertEquals(404, admin.send("/admin/v1/keys/" + newKid + "/retire", null).statusCode(),
+        "the active key cannot be retired");
 
-    admin("/keys/" + oldKid + "/retire", null);
-    assertEquals(401, TestHttp.get(node.mainUrl() + "/echo", oldToken).statusCode(), "retired key verifies nothing");
-    assertEquals(200, TestHttp.get(node.mainUrl() + "/echo", newToken).statusCode());
+    admin.post("/admin/v1/keys/" + oldKid + "/retire", null);
+    assertEquals(401, call(oldToken), "retired key verifies nothing");
+    assertEquals(200, call(newToken));
     assertFalse(jwksKids().contains(oldKid));
-    JsonArray listed = new JsonObject(TestHttp.get(node.adminUrl() + "/admin/v1/keys", node.adminToken).body())
-        .getJsonArray("keys");
-    assertTrue(listed.encode().contains("\"retired\""));
-    assertFalse(listed.encode().contains("sealed"), "admin key list shows public facts only");
+    HttpResponse<String> listed = admin.get("/admin/v1/keys");
+    assertEquals(200, listed.statusCode());
+    String keys = new JsonObject(listed.body()).getJsonArray("keys").encode();
+    assertTrue(keys.contains("\"retired\""));
+    assertFalse(keys.contains("sealed"), "admin key list shows public facts only");
   }
 }

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.gateway.admin.BootstrapToken;
-import dev.gatehouse.gateway.authn.AuthnNode;
 import dev.gatehouse.gateway.authn.TestHttp;
+import dev.gatehouse.gateway.server.Gateway;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.TestGateways;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
-import dev.gatehouse.gateway.token.TokenSettings;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -23,14 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code gatehouse workspace ...} and {@code gatehouse token ...} against a running admin API. */
+/** {@code gatehouse workspace ...} and {@code gatehouse token ...} against a running gateway's admin API. */
 class AdminCommandsIT {
 
   @TempDir
   static Path dataDir;
   static TestDatabase database;
   static TestUpstream upstream;
-  static AuthnNode node;
+  static Gateway gateway;
+  static String adminUrl;
 
   /** One command run: exit code and both outputs. */
   record Run(int exit, String out, String err) {}
@@ -39,12 +39,15 @@ class AdminCommandsIT {
   static void start() throws Exception {
     database = new TestDatabase();
     upstream = new TestUpstream();
-    node = new AuthnNode(database.url(), dataDir, upstream.url(), TokenSettings.defaults(), Duration.ofSeconds(30));
+    gateway = TestGateways.start(dataDir,
+        "upstream.url=" + upstream.url(),
+        "database.url=" + database.url());
+    adminUrl = "http://127.0.0.1:" + gateway.adminPort();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    node.close();
+    TestGateways.stopQuietly(gateway);
     upstream.close();
     database.close();
   }
@@ -56,7 +59,7 @@ class AdminCommandsIT {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--admin-url", node.adminUrl(),
+    all.addAll(List.of("--admin-url", adminUrl,
         "--token-file", dataDir.resolve(BootstrapToken.FILE_NAME).toString()));
     int exit = cli.execute(all.toArray(new String[0]));
     return new Run(exit, out.toString(), err.toString());
@@ -72,7 +75,7 @@ class AdminCommandsIT {
         "--scopes", "agents:read,messages:write", "--ttl", "1h", "--description", "from the cli");
     assertEquals(0, minted.exit(), minted.err());
     JsonObject token = new JsonObject(minted.out());
-    assertEquals(200, TestHttp.get(node.mainUrl() + "/echo", token.getString("token")).statusCode());
+    assertEquals(200, TestHttp.get(TestGateways.mainUrl(gateway) + "/echo", token.getString("token")).statusCode());
 
     Run listed = run(new TokenCommand(), "list", "--workspace", workspace);
     assertEquals(0, listed.exit());
@@ -81,7 +84,7 @@ class AdminCommandsIT {
 
     Run revoked = run(new TokenCommand(), "revoke", token.getString("jti"));
     assertEquals(0, revoked.exit(), revoked.err());
-    assertEquals(401, TestHttp.get(node.mainUrl() + "/echo", token.getString("token")).statusCode());
+    assertEquals(401, TestHttp.get(TestGateways.mainUrl(gateway) + "/echo", token.getString("token")).statusCode());
 
     Run locked = run(new WorkspaceCommand(), "lock", workspace);
     assertEquals(0, locked.exit());
@@ -101,7 +104,7 @@ class AdminCommandsIT {
     CommandLine cli = new CommandLine(new TokenCommand());
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute("list", "--admin-url", node.adminUrl(), "--token-file",
+    int exit = cli.execute("list", "--admin-url", adminUrl, "--token-file",
         dataDir.resolve("no-such-file").toString());
     assertEquals(2, exit);
     assertTrue(err.toString().contains("cannot read the admin token file"));

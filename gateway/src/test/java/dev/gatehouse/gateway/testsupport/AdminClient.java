@@ -8,9 +8,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 
-/** Drives a test gateway's admin API with its bootstrap token: workspaces and tokens. */
+/**
+ * Drives a test gateway's admin API with the bootstrap token: workspaces, tokens, keys and
+ * issuers. {@link #post} insists on a 2xx answer; {@link #send} and {@link #get} return whatever
+ * the API answered, for tests that assert refusals.
+ */
 public final class AdminClient {
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -20,6 +25,22 @@ public final class AdminClient {
   public AdminClient(Gateway gateway) throws Exception {
     this.gateway = gateway;
     this.adminToken = Files.readString(gateway.config().dataDir().resolve("admin-token")).trim();
+  }
+
+  /** A client for {@code gateway}'s admin API using the bootstrap token another node wrote. */
+  public AdminClient(Gateway gateway, String adminToken) {
+    this.gateway = gateway;
+    this.adminToken = adminToken;
+  }
+
+  /** The bootstrap admin credential, for requests the test builds itself. */
+  public String bootstrapToken() {
+    return adminToken;
+  }
+
+  /** {@code http://127.0.0.1:<admin port>}. */
+  public String url() {
+    return "http://127.0.0.1:" + gateway.adminPort();
   }
 
   public String createWorkspace(String name) throws Exception {
@@ -35,15 +56,40 @@ public final class AdminClient {
         .put("ttl", "1h")).getString("token");
   }
 
+  /** Mints a token with a chosen TTL and returns the whole answer (token, jti, scopes...). */
+  public JsonObject mint(String workspace, String subject, List<String> scopes, String ttl) throws Exception {
+    return post("/admin/v1/tokens", new JsonObject()
+        .put("workspace", workspace)
+        .put("subject", subject)
+        .put("scopes", new JsonArray(scopes))
+        .put("ttl", ttl));
+  }
+
+  /** POSTs {@code body} and fails the test unless the answer is 2xx; returns the answer's JSON. */
   public JsonObject post(String path, JsonObject body) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + gateway.adminPort() + path))
-        .header("Authorization", "Bearer " + adminToken)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = send(path, body);
     if (response.statusCode() / 100 != 2) {
       throw new AssertionError("admin " + path + " answered " + response.statusCode());
     }
     return new JsonObject(response.body());
+  }
+
+  /** POSTs {@code body} (none when null) and returns the answer as it is. */
+  public HttpResponse<String> send(String path, JsonObject body) throws Exception {
+    return http.send(request(path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body.encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GETs {@code path} and returns the answer as it is. */
+  public HttpResponse<String> get(String path) throws Exception {
+    return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(url() + path))
+        .timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + adminToken);
   }
 }

@@ -27,6 +27,23 @@ public final class TestGateways {
     return Await.result(Gateway.start(VERTX, config(dataDir, settings)));
   }
 
+  /** {@code http://127.0.0.1:<main port>}. */
+  public static String mainUrl(Gateway gateway) {
+    return "http://127.0.0.1:" + gateway.port();
+  }
+
+  /** Stops a gateway; a failure to stop cleanly (say, after its database was stopped) is ignored. */
+  public static void stopQuietly(Gateway gateway) {
+    if (gateway == null) {
+      return;
+    }
+    try {
+      Await.result(gateway.stop());
+    } catch (Exception e) {
+      // The test is over; a gateway whose dependencies were taken away may not stop cleanly.
+    }
+  }
+
   /** One Vert.x for every in-process gateway of the test JVM; it lives as long as the JVM. */
   private static final Vertx VERTX = Vertx.vertx();
 

@@ -1,0 +1,266 @@
+package dev.gatehouse.gateway.admin;
+
+import dev.gatehouse.auditdetector.chain.ChainedEvent;
+import dev.gatehouse.auditdetector.event.AuditEvent;
+import dev.gatehouse.auditdetector.event.Decision;
+import dev.gatehouse.auditdetector.query.AuditFilter;
+import dev.gatehouse.auditdetector.query.AuditPage;
+import dev.gatehouse.auditdetector.query.AuditQuery;
+import dev.gatehouse.auditdetector.verify.BrokenLink;
+import dev.gatehouse.auditdetector.verify.ChainVerifier;
+import dev.gatehouse.auditdetector.verify.VerificationRange;
+import dev.gatehouse.auditdetector.verify.VerificationReport;
+import dev.gatehouse.gateway.errors.ErrorBody;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code /admin/v1/audit}: the audit trail, read-only.
+ * <ul>
+ *   <li>{@code GET ?workspace=&subject=&jti=&decision=allow|deny&route=&status=&from=&to=&cursor=&limit=}
+ *       → {@code {"events":[...],"nextCursor":"..."|null}}, newest first, keyset-paginated ({@code limit}
+ *       1..{@value AuditQuery#MAX_LIMIT}, default {@value AuditQuery#DEFAULT_LIMIT}; {@code from}
+ *       inclusive and {@code to} exclusive, ISO-8601 with offset). Events are schema documents. A
+ *       caller admitted with {@value #READ_SCOPE} sees only its own workspace's events, whatever
+ *       workspace it asks for.</li>
+ *   <li>{@code GET /verify?node=&from=&to=} or {@code ?node=&fromSeq=&toSeq=} (full admin only) →
+ *       {@code {"ok":bool,"eventsChecked":n,"checkpointsChecked":n,"nodes":[...],"firstBroken":
+ *       {"node","seq","kind","detail"}|null}}; without {@code node}, every node is verified. 404
+ *       for a node that recorded nothing.</li>
+ * </ul>
+ * An unknown, repeated or malformed parameter (or cursor) is 400 {@code bad_request}; a database
+ * failure is 503; a stored row that is no longer a valid event is 500 {@code audit_row_invalid}
+ * (run verify to locate it).
+ */
+public final class AuditRoutes implements AdminRoutes {
+
+  /** The search route; the only admin route a {@value #READ_SCOPE} token may reach. */
+  public static final String PATH = AdminApi.PREFIX + "/audit";
+  static final String VERIFY_PATH = PATH + "/verify";
+  /** The scope that lets a workspace-bound Gatehouse token search its workspace's audit events. */
+  public static final String READ_SCOPE = "audit:read";
+
+  private static final Set<String> SEARCH_PARAMETERS =
+      Set.of("workspace", "subject", "jti", "decision", "route", "status", "from", "to", "cursor", "limit");
+  private static final Set<String> VERIFY_PARAMETERS = Set.of("node", "from", "to", "fromSeq", "toSeq");
+
+  private final AuditQuery query;
+  private final ChainVerifier verifier;
+
+  public AuditRoutes(AuditQuery query, ChainVerifier verifier) {
+    this.query = query;
+    this.verifier = verifier;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get(VERIFY_PATH).handler(this::verify);
+    router.get(PATH).handler(this::search);
+  }
+
+  private void search(RoutingContext ctx) {
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    if (access == null) {
+      AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
+      return;
+    }
+    Future<AuditPage> page;
+    try {
+      Parameters p = new Parameters(ctx.queryParams(), SEARCH_PARAMETERS);
+      AuditFilter filter = new AuditFilter(p.identifier("workspace"), p.identifier("subject"), p.identifier("jti"),
+          p.decision("decision"), p.route("route"), p.status("status"), p.instant("from"), p.instant("to"));
+      if (!access.full()) {
+        filter = filter.restrictedTo(access.auditWorkspace());
+      }
+      page = query.search(filter, p.text("cursor"), (int) p.number("limit", 1, AuditQuery.MAX_LIMIT, 0));
+    } catch (IllegalArgumentException e) {
+      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
+      return;
+    }
+    page.onComplete(done -> {
+      if (done.succeeded()) {
+        AdminReplies.json(ctx, 200, new JsonObject()
+            .put("events", new JsonArray(List.copyOf(done.result().events())))
+            .put("nextCursor", done.result().nextCursor().orElse(null)));
+      } else {
+        failed(ctx, done.cause());
+      }
+    });
+  }
+
+  private void verify(RoutingContext ctx) {
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    if (access == null || !access.full()) {
+      AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
+      return;
+    }
+    String node;
+    VerificationRange range;
+    try {
+      Parameters p = new Parameters(ctx.queryParams(), VERIFY_PARAMETERS);
+      node = p.text("node");
+      if (node != null) {
+        ChainedEvent.requireNodeId(node);
+      }
+      Long fromSeq = p.sequence("fromSeq");
+      Long toSeq = p.sequence("toSeq");
+      Instant from = p.instant("from");
+      Instant to = p.instant("to");
+      if ((fromSeq != null || toSeq != null) && node == null) {
+        throw new IllegalArgumentException("a sequence range needs a node");
+      }
+      range = new VerificationRange(fromSeq, toSeq, from, to);
+    } catch (IllegalArgumentException e) {
+      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
+      return;
+    }
+    Future<List<VerificationReport>> reports = node == null ? verifier.verifyAll(range)
+        : verifier.nodes().compose(nodes -> nodes.contains(node)
+            ? verifier.verify(node, range).map(List::of) : Future.succeededFuture(null));
+    reports.onComplete(done -> {
+      if (done.failed()) {
+        failed(ctx, done.cause());
+      } else if (done.result() == null) {
+        AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+      } else {
+        AdminReplies.json(ctx, 200, verification(done.result()));
+      }
+    });
+  }
+
+  private static JsonObject verification(List<VerificationReport> reports) {
+    JsonArray nodes = new JsonArray();
+    long events = 0;
+    long checkpoints = 0;
+    for (VerificationReport report : reports) {
+      events += report.eventsChecked();
+      checkpoints += report.checkpointsChecked();
+      nodes.add(new JsonObject()
+          .put("node", report.nodeId())
+          .put("fromSeq", report.fromSeq())
+          .put("toSeq", report.toSeq())
+          .put("eventsChecked", report.eventsChecked())
+          .put("checkpointsChecked", report.checkpointsChecked())
+          .put("ok", report.intact())
+          .put("brokenLink", report.brokenLink().map(link -> link(report.nodeId(), link)).orElse(null)));
+    }
+    JsonObject firstBroken = reports.stream()
+        .filter(report -> !report.intact())
+        .min(Comparator.comparing(VerificationReport::nodeId))
+        .map(report -> link(report.nodeId(), report.brokenLink().orElseThrow()))
+        .orElse(null);
+    return new JsonObject()
+        .put("ok", firstBroken == null)
+        .put("eventsChecked", events)
+        .put("checkpointsChecked", checkpoints)
+        .put("nodes", nodes)
+        .put("firstBroken", firstBroken);
+  }
+
+  private static JsonObject link(String node, BrokenLink link) {
+    return new JsonObject().put("node", node).put("seq", link.seq()).put("kind", link.kind().name())
+        .put("detail", link.detail());
+  }
+
+  private static void failed(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof IllegalArgumentException) {
+      // A stored row no longer parses as an event: tampering or corruption, never the caller's fault.
+      AdminReplies.refuse(ctx, 500, "audit_row_invalid");
+    } else {
+      AdminReplies.unavailable(ctx, failure);
+    }
+  }
+
+  /**
+   * Query parameters, strictly: only known names, each at most once; every accessor throws
+   * {@link IllegalArgumentException} for a malformed value and returns null when absent.
+   */
+  private static final class Parameters {
+
+    private final MultiMap params;
+
+    Parameters(MultiMap params, Set<String> allowed) {
+      for (String name : params.names()) {
+        if (!allowed.contains(name) || params.getAll(name).size() != 1) {
+          throw new IllegalArgumentException("unknown or repeated parameter");
+        }
+      }
+      this.params = params;
+    }
+
+    String text(String name) {
+      String value = params.get(name);
+      if (value != null && value.isEmpty()) {
+        throw new IllegalArgumentException("empty parameter");
+      }
+      return value;
+    }
+
+    String identifier(String name) {
+      String value = text(name);
+      if (value != null && (value.codePointCount(0, value.length()) > AuditEvent.IDENTIFIER_MAX_LENGTH
+          || value.chars().anyMatch(Character::isISOControl))) {
+        throw new IllegalArgumentException("invalid identifier");
+      }
+      return value;
+    }
+
+    String route(String name) {
+      String value = text(name);
+      if (value != null && !AuditEvent.ROUTE_ID_PATTERN.matcher(value).matches()) {
+        throw new IllegalArgumentException("invalid route id");
+      }
+      return value;
+    }
+
+    Decision decision(String name) {
+      String value = text(name);
+      return value == null ? null : Decision.fromWireName(value);
+    }
+
+    Integer status(String name) {
+      return params.get(name) == null ? null
+          : (int) number(name, AuditEvent.MIN_STATUS, AuditEvent.MAX_STATUS, 0);
+    }
+
+    Long sequence(String name) {
+      return params.get(name) == null ? null : number(name, 1, Long.MAX_VALUE, 0);
+    }
+
+    /** A decimal integer in {@code [min, max]}, or {@code absent}. */
+    long number(String name, long min, long max, long absent) {
+      String value = text(name);
+      if (value == null) {
+        return absent;
+      }
+      if (!value.matches("[0-9]{1,19}")) {
+        throw new IllegalArgumentException("not a number");
+      }
+      long number = Long.parseLong(value);
+      if (number < min || number > max) {
+        throw new IllegalArgumentException("out of range");
+      }
+      return number;
+    }
+
+    /** ISO-8601 date-time with an offset, e.g. {@code 2026-05-01T12:00:00Z}. */
+    Instant instant(String name) {
+      String value = text(name);
+      try {
+        return value == null ? null : OffsetDateTime.parse(value).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("not an ISO-8601 date-time", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,295 @@
+package dev.gatehouse.gateway.cli;
+
+import dev.gatehouse.gateway.Main;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gatehouse audit verify|search|export}: checks and reads the audit trail through the admin
+ * API. {@code verify} prints {@code ok: N events verified} or names the first broken link and exits
+ * 1. {@code search} prints one page of events as JSON lines, newest first. {@code export} pages
+ * through every matching event and writes JSON lines to a file (written beside it and moved into
+ * place only when complete) or to stdout, with a progress count on stderr.
+ */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = "Verify, search and export the audit trail through the admin API (a running `gatehouse serve`).",
+    subcommands = {AuditCommand.Verify.class, AuditCommand.Search.class, AuditCommand.Export.class},
+    footer = {
+        "",
+        "Times are ISO-8601 with an offset, e.g. 2026-05-01T00:00:00Z; --from is inclusive, --to exclusive.",
+        "",
+        "Examples:",
+        "  gatehouse audit verify",
+        "  gatehouse audit verify --node gw-1 --from-seq 1000 --to-seq 2000",
+        "  gatehouse audit search --workspace 5f0c...-uuid --decision deny --limit 50",
+        "  gatehouse audit export --from 2026-05-01T00:00:00Z --to 2026-05-02T00:00:00Z -o may-1.jsonl",
+        "",
+        "A token file holding an audit:read token may be used for search and export: they then",
+        "return only that token's workspace.",
+        "",
+        "Exit codes: 0 success, 1 broken chain, refused or unreachable, 2 bad usage or missing token file."})
+public final class AuditCommand implements Runnable {
+
+  /** Verification reads the whole range before answering; allow it this long. */
+  static final Duration VERIFY_TIMEOUT = Duration.ofMinutes(30);
+  /** Events fetched per request while exporting (the API's maximum page). */
+  static final int EXPORT_PAGE = 1_000;
+  /** A progress line is printed on stderr after every this many exported events. */
+  static final int PROGRESS_EVERY = 10_000;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand, e.g. `audit verify`");
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Recompute the hash chain and check the signed checkpoints; exit 1 at the first broken link.")
+  static final class Verify extends AdminCall {
+    @Option(names = "--node", paramLabel = "NODE", description = "Only this node (default: every node).")
+    String node;
+    @Option(names = "--from", paramLabel = "TIME", description = "Events recorded at or after TIME.")
+    String from;
+    @Option(names = "--to", paramLabel = "TIME", description = "Events recorded before TIME.")
+    String to;
+    @Option(names = "--from-seq", paramLabel = "N", description = "First sequence number (needs --node).")
+    Long fromSeq;
+    @Option(names = "--to-seq", paramLabel = "N", description = "Last sequence number (needs --node).")
+    Long toSeq;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Query query = new Query().add("node", node).add("from", from).add("to", to)
+          .add("fromSeq", fromSeq == null ? null : fromSeq.toString())
+          .add("toSeq", toSeq == null ? null : toSeq.toString());
+      AdminConnection.Answer answer = admin.send("GET", "/audit/verify" + query, null, VERIFY_TIMEOUT, err);
+      if (answer.response() == null) {
+        return answer.exit();
+      }
+      if (!answer.succeeded()) {
+        return AdminConnection.refused(answer.response(), err);
+      }
+      JsonObject report = json(answer.response().body());
+      if (report == null || !(report.getValue("ok") instanceof Boolean)) {
+        err.println("gatehouse: the admin API answered something other than a verification report");
+        return Main.EXIT_FAILED;
+      }
+      if (report.getBoolean("ok")) {
+        out.println("ok: " + report.getLong("eventsChecked") + " events verified ("
+            + report.getLong("checkpointsChecked") + " checkpoints, "
+            + report.getJsonArray("nodes").size() + " nodes)");
+        out.flush();
+        return 0;
+      }
+      JsonObject broken = report.getJsonObject("firstBroken");
+      out.println("broken: node " + broken.getString("node") + " seq " + broken.getLong("seq") + ": "
+          + broken.getString("kind") + " (" + broken.getString("detail") + ")");
+      out.flush();
+      return Main.EXIT_FAILED;
+    }
+  }
+
+  /** The filter options shared by search and export. */
+  static final class Filters {
+    @Option(names = "--workspace", paramLabel = "ID")
+    String workspace;
+    @Option(names = "--subject", paramLabel = "S")
+    String subject;
+    @Option(names = "--jti", paramLabel = "JTI", description = "Token id.")
+    String jti;
+    @Option(names = "--decision", paramLabel = "allow|deny")
+    String decision;
+    @Option(names = "--route", paramLabel = "ROUTE_ID")
+    String route;
+    @Option(names = "--status", paramLabel = "CODE")
+    Integer status;
+    @Option(names = "--from", paramLabel = "TIME", description = "At or after TIME.")
+    String from;
+    @Option(names = "--to", paramLabel = "TIME", description = "Before TIME.")
+    String to;
+
+    Query query() {
+      return new Query().add("workspace", workspace).add("subject", subject).add("jti", jti)
+          .add("decision", decision).add("route", route).add("status", status == null ? null : status.toString())
+          .add("from", from).add("to", to);
+    }
+  }
+
+  @Command(name = "search", mixinStandardHelpOptions = true,
+      description = "Print one page of matching events as JSON lines, newest first.")
+  static final class Search extends AdminCall {
+    @CommandLine.Mixin
+    Filters filters;
+    @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "Page size, 1-1000 (default: ${DEFAULT-VALUE}).")
+    int limit;
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue after a previous page.")
+    String cursor;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Query query = filters.query().add("limit", Integer.toString(limit)).add("cursor", cursor);
+      AdminConnection.Answer answer = admin.send("GET", "/audit" + query, null, AdminConnection.TIMEOUT, err);
+      if (answer.response() == null) {
+        return answer.exit();
+      }
+      if (!answer.succeeded()) {
+        return AdminConnection.refused(answer.response(), err);
+      }
+      JsonObject page = json(answer.response().body());
+      if (page == null || !(page.getValue("events") instanceof JsonArray events)) {
+        err.println("gatehouse: the admin API answered something other than a page of events");
+        return Main.EXIT_FAILED;
+      }
+      events.forEach(event -> out.println(((JsonObject) event).encode()));
+      out.flush();
+      String next = page.getString("nextCursor");
+      if (next != null) {
+        err.println("gatehouse: more events match; continue with --cursor " + next);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write every matching event as JSON lines (newest first), page by page.")
+  static final class Export extends AdminCall {
+    @CommandLine.Mixin
+    Filters filters;
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of stdout.")
+    Path output;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      Path partial = output == null ? null : output.resolveSibling(output.getFileName() + ".partial");
+      long written;
+      try (Writer sink = partial == null ? new NonClosing(spec.commandLine().getOut())
+          : Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+        written = exportTo(sink, err);
+      } catch (IOException e) {
+        err.println("gatehouse: cannot write " + (output == null ? "stdout" : partial.toString()));
+        written = -Main.EXIT_FAILED;
+      }
+      if (written < 0) {
+        deleteQuietly(partial);
+        return (int) -written;
+      }
+      if (partial != null) {
+        try {
+          Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          err.println("gatehouse: cannot move the export into place at " + output);
+          deleteQuietly(partial);
+          return Main.EXIT_FAILED;
+        }
+      }
+      err.println("gatehouse: exported " + written + " events");
+      err.flush();
+      return 0;
+    }
+
+    /** Pages through the events; the count written, or minus the exit code of a failure. */
+    private long exportTo(Writer sink, PrintWriter err) throws IOException {
+      long written = 0;
+      String cursor = null;
+      do {
+        Query query = filters.query().add("limit", Integer.toString(EXPORT_PAGE)).add("cursor", cursor);
+        AdminConnection.Answer answer = admin.send("GET", "/audit" + query, null, AdminConnection.TIMEOUT, err);
+        if (answer.response() == null) {
+          return -answer.exit();
+        }
+        if (!answer.succeeded()) {
+          return -AdminConnection.refused(answer.response(), err);
+        }
+        JsonObject page = json(answer.response().body());
+        if (page == null || !(page.getValue("events") instanceof JsonArray events)) {
+          err.println("gatehouse: the admin API answered something other than a page of events");
+          return -Main.EXIT_FAILED;
+        }
+        for (Object event : events) {
+          sink.write(((JsonObject) event).encode());
+          sink.write('\n');
+          if (++written % PROGRESS_EVERY == 0) {
+            err.println("gatehouse: " + written + " events exported so far");
+            err.flush();
+          }
+        }
+        cursor = page.getString("nextCursor");
+      } while (cursor != null);
+      sink.flush();
+      return written;
+    }
+
+    private static void deleteQuietly(Path partial) {
+      if (partial != null) {
+        try {
+          Files.deleteIfExists(partial);
+        } catch (IOException e) {
+          // Nothing more to do: the failure itself was reported.
+        }
+      }
+    }
+  }
+
+  /** Stdout for {@code export}: flushed, never closed. */
+  private static final class NonClosing extends BufferedWriter {
+    NonClosing(Writer out) {
+      super(out);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+
+  /** A query string of the given, non-null parameters, each value encoded. */
+  static final class Query {
+    private final List<String> pairs = new ArrayList<>();
+
+    Query add(String name, String value) {
+      if (value != null) {
+        pairs.add(name + "=" + CliPaths.segment(value));
+      }
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return pairs.isEmpty() ? "" : "?" + String.join("&", pairs);
+    }
+  }
+
+  private static JsonObject json(String body) {
+    try {
+      return new JsonObject(body);
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
+  }
+}
