@@ -41,13 +41,14 @@ import java.util.regex.Pattern;
  * <h3>Outcomes</h3>
  * Rejected: any check fails (reason ids are stable and contain no token content). Broken (failed
  * future): revocation state not current, or an external key set unavailable. Never blocks: the
- * only I/O is the asynchronous JWKS fetch; a signature check is CPU work of tens of microseconds.
+ * only I/O is the asynchronous JWKS fetch. A signature check is CPU work on the caller's thread:
+ * on Java 17 about 0.2-0.5 ms for EdDSA and 1-2 ms for ES256, against about 2 µs for a cache hit
+ * (gateway README, "Performance").
  */
 public final class TokenVerifier {
 
   /** Verified tokens remembered per node. */
   public static final int CACHE_CAPACITY = 10_000;
-  static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   static final Pattern KID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final Set<String> OWN_HEADER_PARAMS = Set.of("alg", "kid", "typ");
   private static final Set<String> FORBIDDEN_HEADER_PARAMS = Set.of("jwk", "jku", "x5u", "x5c", "crit", "cty",
@@ -81,7 +82,7 @@ public final class TokenVerifier {
     if (!revocations.current()) {
       return Future.failedFuture(new IllegalStateException("revocation state is not current"));
     }
-    if (token.length() > BearerCredentials.MAX_TOKEN_CHARS || !SHAPE.matcher(token).matches()) {
+    if (token.length() > BearerCredentials.MAX_TOKEN_CHARS || !compactShape(token)) {
       return done("malformed_token");
     }
     String cacheKey = VerifiedTokenCache.key(token);
@@ -205,6 +206,30 @@ public final class TokenVerifier {
       return AuthnResult.rejected("workspace_locked");
     }
     return null;
+  }
+
+  /**
+   * Three non-empty base64url segments ({@code [A-Za-z0-9_-]+}, no padding) joined by two dots.
+   * A plain scan rather than a regular expression: it runs on every request, cache hits included,
+   * and {@code java.util.regex} spends several microseconds on a 400-character token.
+   */
+  static boolean compactShape(String token) {
+    int dots = 0;
+    int segmentLength = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        if (segmentLength == 0 || ++dots > 2) {
+          return false;
+        }
+        segmentLength = 0;
+      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+        segmentLength++;
+      } else {
+        return false;
+      }
+    }
+    return dots == 2 && segmentLength > 0;
   }
 
   private static String headerProblem(JWSHeader header) {

@@ -1,0 +1,129 @@
+package dev.gatehouse.gateway.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Gatehouse's performance figures in one run: token verification cost (cache hit, full ES256,
+ * full EdDSA) and proxy throughput with authentication on and off, printed as medians and
+ * ratios. Run it with {@code mvn -B -Pbench -pl gateway verify}.
+ *
+ * <p>System properties: {@code bench.verifyRounds} (default 5), {@code bench.rounds} (proxy
+ * rounds per case, default 3), {@code bench.roundSeconds} (default 4), {@code bench.warmupSeconds}
+ * (default 5), {@code bench.connections} (default 32), {@code bench.load}: {@code inprocess}
+ * (default, a Vert.x client in this JVM) or {@code wrk} (the {@code wrk} tool; the proxy part is
+ * skipped with a message when it is not installed).
+ */
+public final class GatewayBenchmark {
+
+  /** Issue target: a cache hit costs at most this many microseconds. */
+  static final double CACHE_HIT_TARGET_MICROS = 5.0;
+  /** Issue target: auth-on throughput is at least this fraction of auth-off. */
+  static final double AUTH_RATIO_TARGET = 0.8;
+
+  private GatewayBenchmark() {}
+
+  public static void main(String[] args) {
+    PrintStream out = System.out;
+    PrintStream realErr = System.err;
+    LogSink sink = new LogSink(realErr);
+    System.setErr(new PrintStream(sink, true));
+    int status = 0;
+    Path workDir = null;
+    try {
+      workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-bench");
+      run(workDir, out);
+      out.printf("%naccess log: %d lines encoded and discarded; %d WARN/ERROR lines (first %d shown on stderr)%n",
+          sink.lines(), sink.warnings(), LogSink.MAX_PASSED);
+    } catch (Exception | Error e) {
+      System.setErr(realErr);
+      realErr.println("benchmark failed: " + e);
+      e.printStackTrace(realErr);
+      status = 1;
+    } finally {
+      deleteQuietly(workDir);
+    }
+    out.flush();
+    System.exit(status);
+  }
+
+  private static void run(Path workDir, PrintStream out) throws Exception {
+    int verifyRounds = Integer.getInteger("bench.verifyRounds", 5);
+    int rounds = Integer.getInteger("bench.rounds", 3);
+    Duration roundLength = Duration.ofSeconds(Integer.getInteger("bench.roundSeconds", 4));
+    Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmupSeconds", 5));
+    int connections = Integer.getInteger("bench.connections", 32);
+    long started = System.nanoTime();
+
+    out.printf("Gatehouse benchmark: Java %s, %d available processors%n", Runtime.version(),
+        Runtime.getRuntime().availableProcessors());
+
+    out.printf("%n== Token verification (TokenVerifier.verify, median of %d rounds) ==%n", verifyRounds);
+    VerificationBenchmark.Result v = new VerificationBenchmark(verifyRounds).run(workDir);
+    printCost(out, "cache hit", v.cacheHit());
+    printCost(out, "full ES256", v.fullEs256());
+    printCost(out, "full EdDSA", v.fullEdDsa());
+    double hit = v.cacheHit().median();
+    out.printf("  ratios: full ES256 = %.0f x cache hit, full EdDSA = %.0f x cache hit, EdDSA / ES256 = %.2f%n",
+        v.fullEs256().median() / hit, v.fullEdDsa().median() / hit, v.fullEdDsa().median() / v.fullEs256().median());
+    out.printf("  target cache hit <= %.0f us: %s (%.2f us)%n", CACHE_HIT_TARGET_MICROS,
+        hit <= CACHE_HIT_TARGET_MICROS ? "MET" : "MISSED", hit);
+
+    boolean wrk = "wrk".equals(System.getProperty("bench.load", "inprocess"));
+    if (wrk && !WrkLoad.available()) {
+      out.printf("%n== Proxy throughput: SKIPPED: -Dbench.load=wrk but wrk is not installed (apt-get install wrk) ==%n");
+      return;
+    }
+    ProxyBenchmark.Result p;
+    try (LoadDriver load = wrk ? new WrkLoad(workDir, connections) : new LoadGenerator(connections)) {
+      out.printf("%n== Proxy throughput (%d s rounds; load: %s) ==%n", roundLength.toSeconds(), load.description());
+      p = new ProxyBenchmark(rounds, roundLength, warmup, load, out).run(workDir);
+    }
+    out.println();
+    out.printf("  median of %d rounds:%n", rounds);
+    for (Map.Entry<String, List<RoundResult>> e : p.rounds().entrySet()) {
+      out.printf("    %-12s %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d%n", e.getKey(),
+          median(e.getValue(), RoundResult::okPerSecond), median(e.getValue(), RoundResult::p50Millis),
+          median(e.getValue(), RoundResult::p99Millis), e.getValue().stream().mapToLong(RoundResult::errors).sum());
+    }
+    double on = median(p.rounds().get(ProxyBenchmark.AUTH_ON), RoundResult::okPerSecond);
+    double off = median(p.rounds().get(ProxyBenchmark.AUTH_OFF), RoundResult::okPerSecond);
+    double plain = median(p.rounds().get(ProxyBenchmark.PLAIN), RoundResult::okPerSecond);
+    double direct = median(p.rounds().get(ProxyBenchmark.DIRECT), RoundResult::okPerSecond);
+    out.printf("  ratios: auth on / auth off = %.2f, auth off / plain proxy = %.2f, plain proxy / direct = %.2f%n",
+        on / off, off / plain, plain / direct);
+    out.printf("  target auth on >= %.1f x auth off: %s (%.2f)%n", AUTH_RATIO_TARGET,
+        on / off >= AUTH_RATIO_TARGET ? "MET" : "MISSED", on / off);
+    out.printf("  audit: %d events stored for %d gateway responses%n", p.auditEvents(), p.gatewayRequests());
+    out.printf("%nbenchmark took %.0f s%n", (System.nanoTime() - started) / 1e9);
+  }
+
+  private static void printCost(PrintStream out, String name, Rounds rounds) {
+    out.printf("  %-12s %8.2f us/op   (rounds: min %.2f, max %.2f)%n", name, rounds.median(), rounds.min(),
+        rounds.max());
+  }
+
+  private static double median(List<RoundResult> results, java.util.function.ToDoubleFunction<RoundResult> f) {
+    Rounds rounds = new Rounds(results.size());
+    results.forEach(r -> rounds.add(f.applyAsDouble(r)));
+    return rounds.median();
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Leftovers stay under the build directory.
+    }
+  }
+}
