@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
+import dev.gatehouse.gateway.limit.Limits;
+import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
@@ -188,7 +190,22 @@ public final class ConfigLoader {
         Path.of(text(tree, "secrets.keyring", dataDir.resolve(GatewayConfig.Secrets.KEYRING_FILE).toString())),
         text(tree, "secrets.keyName", GatewayConfig.Secrets.DEFAULT_KEY_NAME),
         text(tree, "secrets.vaultMount", GatewayConfig.Secrets.DEFAULT_VAULT_MOUNT));
-    return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets);
+    var limits = new GatewayConfig.Budgets(
+        budget(tree, "limits.perAddress", Limits.PER_ADDRESS, sources),
+        budget(tree, "limits.perToken", Limits.PER_TOKEN, sources),
+        budget(tree, "limits.failedAuthentication", Limits.FAILED_AUTHENTICATION, sources));
+    return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
+        limits);
+  }
+
+  private static RateBudget budget(JsonNode tree, String key, RateBudget fallback, Map<String, String> sources) {
+    int burst = Optional.ofNullable(at(tree, key + ".burst")).map(JsonNode::asInt).orElse(fallback.burst());
+    Duration interval = duration(tree, key + ".interval", fallback.interval(), sources);
+    try {
+      return new RateBudget(burst, interval);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key + ".interval", sources));
+    }
   }
 
   private static TrustedProxies trustedProxies(JsonNode tree, Map<String, String> sources) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.config;
 
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
+import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
@@ -23,7 +24,8 @@ public record GatewayConfig(
     Optional<Path> policyFile,
     int auditRetentionDays,
     Tokens tokens,
-    Secrets secrets) {
+    Secrets secrets,
+    Budgets limits) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -37,6 +39,9 @@ public record GatewayConfig(
   public static final int DEFAULT_POOL_SIZE = 8;
   /** Audit events older than this many days are dropped with their daily partition. */
   public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
+
+  /** Rate budgets (token buckets); defaults are {@link dev.gatehouse.gateway.limit.Limits}. */
+  public record Budgets(RateBudget perAddress, RateBudget perToken, RateBudget failedAuthentication) {}
 
   /** Tokens Gatehouse signs and accepts; {@code settings} carries issuer, audience and max TTL. */
   public record Tokens(TokenSettings settings, SigningAlgorithm signingAlgorithm) {}

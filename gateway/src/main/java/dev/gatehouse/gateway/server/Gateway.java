@@ -172,9 +172,9 @@ public final class Gateway {
         new DecisionAudit(auditWriter),
         config.server().trustedProxies(),
         new RequestPipeline.Limiters(
-            new RateLimiter(Limits.PER_ADDRESS),
-            new RateLimiter(Limits.FAILED_AUTHENTICATION),
-            new RateLimiter(Limits.PER_TOKEN)),
+            new RateLimiter(config.limits().perAddress()),
+            new RateLimiter(config.limits().failedAuthentication()),
+            new RateLimiter(config.limits().perToken())),
         new BearerAuthenticator(verifier),
         policy,
         new HeaderMutator(config.upstream().apiKey()),

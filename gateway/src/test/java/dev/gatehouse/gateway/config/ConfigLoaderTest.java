@@ -92,6 +92,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rate_budgets_default_to_the_named_limits_and_can_be_set() throws Exception {
+    GatewayConfig defaults = load("", Map.of());
+    GatewayConfig set = load("limits:\n  perToken: {burst: 7, interval: 2s}\n", Map.of(),
+        new Setting("limits.perAddress.burst", "9", "--flag"));
+
+    assertEquals(dev.gatehouse.gateway.limit.Limits.PER_ADDRESS, defaults.limits().perAddress());
+    assertEquals(new dev.gatehouse.gateway.limit.RateBudget(7, Duration.ofSeconds(2)), set.limits().perToken());
+    assertEquals(9, set.limits().perAddress().burst());
+    assertEquals(dev.gatehouse.gateway.limit.Limits.PER_ADDRESS.interval(), set.limits().perAddress().interval());
+    assertEquals(dev.gatehouse.gateway.limit.Limits.FAILED_AUTHENTICATION, set.limits().failedAuthentication());
+  }
+
+  @Test
+  void a_zero_burst_is_refused() {
+    ConfigException e = rejected("limits:\n  perToken: {burst: 0}\n", Map.of());
+
+    assertTrue(e.getMessage().startsWith("limits.perToken.burst: must be between 1 and 1000000"), e.getMessage());
+  }
+
+  @Test
   void an_unknown_environment_variable_is_rejected_by_name() {
     ConfigException e = rejected("", Map.of("GATEHOUSE_UPSTREM_URL", "http://x:1"));
 
