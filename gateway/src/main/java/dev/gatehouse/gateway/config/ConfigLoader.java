@@ -159,7 +159,9 @@ public final class ConfigLoader {
         listen(tree, "server.listen", GatewayConfig.DEFAULT_LISTEN, sources),
         duration(tree, "server.drainTimeout", GatewayConfig.DEFAULT_DRAIN_TIMEOUT, sources),
         text(tree, "server.nodeId", defaultNodeId()),
-        trustedProxies(tree, sources));
+        trustedProxies(tree, sources),
+        Optional.ofNullable(at(tree, "server.eventLoops")).map(JsonNode::asInt)
+            .orElse(Runtime.getRuntime().availableProcessors()));
     var admin = new GatewayConfig.Admin(
         listen(tree, "admin.listen", GatewayConfig.DEFAULT_ADMIN_LISTEN, sources));
     var upstream = new GatewayConfig.Upstream(

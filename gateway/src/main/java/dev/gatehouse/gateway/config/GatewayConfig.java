@@ -63,9 +63,10 @@ public record GatewayConfig(
   /**
    * The main (data-plane) listener. {@code trustedProxies} are the front proxies whose
    * {@code X-Forwarded-For} is believed; by default none, so the peer address is the client.
+   * {@code eventLoops} main-listener instances share the port, one per event loop.
    */
   public record Server(ListenAddress listen, Duration drainTimeout, String nodeId,
-      TrustedProxies trustedProxies) {}
+      TrustedProxies trustedProxies, int eventLoops) {}
 
   /** The admin-plane listener; loopback by default. */
   public record Admin(ListenAddress listen) {}

@@ -86,7 +86,7 @@ public final class Gateway {
   private AuditWriter auditWriter;
   private long retentionTimer = -1;
   private UpstreamProxy proxy;
-  private HttpServer main;
+  private MainListener main;
   private HttpServer admin;
 
   private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir) {
@@ -153,8 +153,8 @@ public final class Gateway {
           return listenMain(policy, verifier).compose(x -> listenAdmin(verifier));
         })
         .map(v -> {
-          LOG.info("gatehouse ready: main={} admin={} upstream={} node={}", address(main, config.server().listen()),
-              address(admin, config.admin().listen()), config.upstream().url(), config.server().nodeId());
+          LOG.info("gatehouse ready: main={} admin={} upstream={} node={}", address(main.port(), config.server().listen()),
+              address(admin.actualPort(), config.admin().listen()), config.upstream().url(), config.server().nodeId());
           return null;
         });
   }
@@ -187,10 +187,14 @@ public final class Gateway {
         pipeline.handle(request);
       }
     };
-    return listen("server.listen", config.server().listen(), handler, pipeline::handleInvalid).map(server -> {
-      main = server;
-      return null;
-    });
+    ListenAddress address = config.server().listen();
+    return MainListener.start(vertx, serverOptions(address), handler, pipeline::handleInvalid,
+            config.server().eventLoops())
+        .recover(failure -> Future.failedFuture(bindFailure("server.listen", address, failure)))
+        .map(listener -> {
+          main = listener;
+          return null;
+        });
   }
 
   private Future<Void> listenAdmin(TokenVerifier verifier) {
@@ -214,28 +218,34 @@ public final class Gateway {
 
   private Future<HttpServer> listen(String key, ListenAddress address, Handler<HttpServerRequest> handler,
       Handler<HttpServerRequest> invalidRequests) {
+    return vertx.createHttpServer(serverOptions(address))
+        .requestHandler(handler)
+        .invalidRequestHandler(invalidRequests)
+        .listen()
+        .recover(failure -> Future.failedFuture(bindFailure(key, address, failure)));
+  }
+
+  private static HttpServerOptions serverOptions(ListenAddress address) {
     // No cleartext HTTP/2 upgrade (h2c): it lets a client smuggle requests past a front proxy.
-    HttpServerOptions options = new HttpServerOptions()
+    return new HttpServerOptions()
         .setHost(address.host())
         .setPort(address.port())
         .setHttp2ClearTextEnabled(false)
         .setMaxInitialLineLength(Limits.MAX_REQUEST_LINE_LENGTH)
         .setMaxHeaderSize(Limits.MAX_HEADER_SIZE);
-    return vertx.createHttpServer(options)
-        .requestHandler(handler)
-        .invalidRequestHandler(invalidRequests)
-        .listen()
-        .recover(failure -> Future.failedFuture(new ConfigException(key,
-            "cannot listen on " + address + ": "
-                + (failure instanceof BindException ? "address already in use or not available" : "bind failed"))));
   }
 
-  private static String address(HttpServer server, ListenAddress configured) {
-    return new ListenAddress(configured.host(), server.actualPort()).toString();
+  private static ConfigException bindFailure(String key, ListenAddress address, Throwable failure) {
+    return new ConfigException(key, "cannot listen on " + address + ": "
+        + (failure instanceof BindException ? "address already in use or not available" : "bind failed"));
+  }
+
+  private static String address(int port, ListenAddress configured) {
+    return new ListenAddress(configured.host(), port).toString();
   }
 
   public int port() {
-    return main.actualPort();
+    return main.port();
   }
 
   public int adminPort() {
@@ -254,7 +264,7 @@ public final class Gateway {
    */
   public Future<Void> stop() {
     long drainMs = config.server().drainTimeout().toMillis();
-    Future<Void> mainDown = main == null ? Future.succeededFuture() : main.shutdown(drainMs, TimeUnit.MILLISECONDS);
+    Future<Void> mainDown = main == null ? Future.succeededFuture() : main.shutdown(drainMs);
     Future<Void> adminDown = admin == null ? Future.succeededFuture() : admin.shutdown(drainMs, TimeUnit.MILLISECONDS);
     if (retentionTimer != -1) {
       vertx.cancelTimer(retentionTimer);

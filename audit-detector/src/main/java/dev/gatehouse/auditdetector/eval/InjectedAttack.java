@@ -1,0 +1,14 @@
+package dev.gatehouse.auditdetector.eval;
+
+import java.time.Instant;
+
+/**
+ * One attack the generator injected.
+ *
+ * @param id unique id, e.g. {@code D01#3}
+ * @param ruleId the rule meant to detect it
+ * @param decisiveTime event time of the attack event at which the rule's documented threshold is
+ *     reached (the earliest moment a detection is possible)
+ */
+public record InjectedAttack(String id, String ruleId, Instant decisiveTime) {
+}

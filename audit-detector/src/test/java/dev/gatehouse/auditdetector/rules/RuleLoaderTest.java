@@ -1,0 +1,89 @@
+package dev.gatehouse.auditdetector.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleLoaderTest {
+
+  private static final String RULE = """
+      version: 1
+      rules:
+        - id: X01
+          title: test rule
+          severity: low
+          attack: T1110
+          runbook: incident-response/runbooks/x.md#x01
+          falsePositives: none
+          entity: [client_address]
+          where: { equals: { field: decision, value: deny } }
+          count: { window: 2m, threshold: 3 }
+      """;
+
+  private final RuleLoader loader = new RuleLoader();
+
+  @Test
+  void parsesAValidRuleFile() {
+    RuleDefinition rule = loader.parse("x.yaml", RULE).get(0);
+    assertEquals("X01", rule.id());
+    assertEquals(Severity.LOW, rule.severity());
+    assertEquals(new Aggregation.Count(Duration.ofMinutes(2), 3), rule.aggregation());
+  }
+
+  @Test
+  void rejectsUnknownKeys() {
+    RuleFormatException e = assertThrows(RuleFormatException.class,
+        () -> loader.parse("x.yaml", RULE.replace("severity: low", "severity: low\n    owner: me")));
+    assertTrue(e.getMessage().startsWith("x.yaml: "), e.getMessage());
+  }
+
+  @Test
+  void rejectsARuleWithTwoAggregations() {
+    assertThrows(RuleFormatException.class, () -> loader.parse("x.yaml",
+        RULE + "    sum: { field: bytes_out, window: 1m, threshold: 5 }\n"));
+  }
+
+  @Test
+  void rejectsAFileWithoutVersionOne() {
+    assertThrows(RuleFormatException.class, () -> loader.parse("x.yaml", RULE.replace("version: 1", "version: 2")));
+  }
+
+  @Test
+  void rejectsAnUnknownEventField() {
+    RuleFormatException e = assertThrows(RuleFormatException.class,
+        () -> loader.parse("x.yaml", RULE.replace("field: decision", "field: password")));
+    assertTrue(e.getMessage().contains("unknown field password"), e.getMessage());
+  }
+
+  @Test
+  void rejectsReturningModeWithoutMemory() {
+    assertThrows(RuleFormatException.class, () -> loader.parse("x.yaml", RULE.replace(
+        "count: { window: 2m, threshold: 3 }", "firstSeen: { term: subject, history: 1d, returningOnly: true }")));
+  }
+
+  @Test
+  void loadsOperatorRuleFilesFromADirectoryAndRejectsDuplicateIds(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("a.yaml"), RULE);
+    Files.writeString(dir.resolve("notes.txt"), "ignored");
+    assertEquals(List.of("X01"), loader.loadDirectory(dir).stream().map(RuleDefinition::id).toList());
+    Files.writeString(dir.resolve("b.yml"), RULE);
+    assertThrows(RuleFormatException.class, () -> loader.loadDirectory(dir));
+  }
+
+  @Test
+  void predicatesCombineAndTreatAbsentFieldsAsNoMatch() {
+    RuleDefinition rule = loader.parse("x.yaml", RULE.replace("where: { equals: { field: decision, value: deny } }",
+        "where: { any: [ { prefix: { field: user_agent, value: curl } }, { not: { notNull: subject } } ] }")).get(0);
+    var anonymous = DetectionEvent.of(dev.gatehouse.auditdetector.event.AuditEvent.builder(
+        dev.gatehouse.auditdetector.event.EventKind.HTTP, dev.gatehouse.auditdetector.event.Decision.DENY, "expired")
+        .requestId("r1").build());
+    assertTrue(rule.where().test(anonymous));
+  }
+}
