@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.admin;
 
 import dev.gatehouse.gateway.Version;
+import dev.gatehouse.gateway.audit.DecisionAudit;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import dev.gatehouse.gateway.store.Database;
 import io.vertx.core.Vertx;
@@ -33,11 +34,12 @@ public final class AdminApi {
   }
 
   /**
-   * The admin router: a bounded body handler first (bodies are read before authentication so
+   * The admin router: an audit event for every request first, then a bounded body handler (bodies are read before authentication so
    * they are not lost), then the authenticator in front of every route, then the route groups.
    */
-  public Router router(Vertx vertx, AdminAuthenticator authenticator, List<AdminRoutes> groups) {
+  public Router router(Vertx vertx, DecisionAudit audit, AdminAuthenticator authenticator, List<AdminRoutes> groups) {
     Router router = Router.router(vertx);
+    router.route().handler(new AdminAudit(audit));
     router.route(PREFIX + "/*").handler(BodyHandler.create().setBodyLimit(AdminReplies.MAX_BODY_BYTES));
     router.route(PREFIX + "/*").handler(authenticator);
     router.get(PREFIX + "/status").handler(this::status);

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns each finished exchange into exactly one audit event. Only decision metadata is
+ * Turns each finished exchange of the main listener into exactly one audit event. Only decision metadata is
  * recorded: route id, path template and path parameters, never the raw target, query string,
  * headers or body.
  */
@@ -46,6 +46,11 @@ public final class DecisionAudit {
           e.getMessage());
       event = minimal(exchange, request).build();
     }
+    writer.record(event);
+  }
+
+  /** Records an event built elsewhere (the admin plane's); never blocks or throws. */
+  public void record(AuditEvent event) {
     writer.record(event);
   }
 

@@ -201,7 +201,7 @@ public final class Gateway {
     WorkspaceStore workspaces = new WorkspaceStore(database.pool());
     TokenStore tokens = new TokenStore(database.pool());
     AdminApi api = new AdminApi(database, config.server().nodeId(), config.upstream().url().toString());
-    var router = api.router(vertx, new AdminAuthenticator(database.pool(), verifier), List.of(
+    var router = api.router(vertx, new DecisionAudit(auditWriter), new AdminAuthenticator(database.pool(), verifier), List.of(
         new WorkspaceRoutes(workspaces, revocations),
         new TokenRoutes(new TokenMinter(config.tokens().settings(), signingKeys, tokens, workspaces, clock),
             tokens, new TokenRevoker(tokens, revocations)),
