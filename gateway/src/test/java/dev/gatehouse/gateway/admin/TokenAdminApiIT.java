@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.gateway.authn.TestHttp;
-import dev.gatehouse.gateway.server.Gateway;
-import dev.gatehouse.gateway.testsupport.AdminClient;
-import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import dev.gatehouse.gateway.testsupport.TestGateways;
-import dev.gatehouse.gateway.testsupport.TestUpstream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -28,36 +25,26 @@ class TokenAdminApiIT {
 
   @TempDir
   static Path dataDir;
-  static TestDatabase database;
-  static TestUpstream upstream;
-  static Gateway gateway;
-  static AdminClient admin;
+  static GatewayFixture node;
   static String adminUrl;
   static String adminToken;
 
   @BeforeAll
   static void start() throws Exception {
-    database = new TestDatabase();
-    upstream = new TestUpstream();
-    gateway = TestGateways.start(dataDir,
-        "upstream.url=" + upstream.url(),
-        "database.url=" + database.url(),
+    node = GatewayFixture.start(dataDir,
         "tokens.maxTtl=2h",
         TestHttp.TRUST_LOOPBACK_PROXY);
-    admin = new AdminClient(gateway);
-    adminUrl = admin.url();
-    adminToken = admin.bootstrapToken();
+    adminUrl = node.admin.url();
+    adminToken = node.admin.bootstrapToken();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    TestGateways.stopQuietly(gateway);
-    upstream.close();
-    database.close();
+    node.close();
   }
 
   static HttpResponse<String> post(String path, JsonObject body) throws Exception {
-    return admin.send("/admin/v1" + path, body);
+    return node.admin.send("/admin/v1" + path, body);
   }
 
   static String workspace(String name) throws Exception {
@@ -75,7 +62,7 @@ class TokenAdminApiIT {
   }
 
   static int call(String token) throws Exception {
-    return TestHttp.get(TestGateways.mainUrl(gateway) + TARGET, token).statusCode();
+    return TestHttp.get(TestGateways.mainUrl(node.gateway) + TARGET, token).statusCode();
   }
 
   @Test
@@ -163,7 +150,7 @@ class TokenAdminApiIT {
     byte[] payload = new byte[256 * 1024];
     new java.util.Random(7).nextBytes(payload);
     var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
-        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestGateways.mainUrl(gateway) + "/echo"))
+        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestGateways.mainUrl(node.gateway) + "/echo"))
             .header("Authorization", "Bearer " + token)
             .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
             java.net.http.HttpResponse.BodyHandlers.ofByteArray());

@@ -9,11 +9,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.gatehouse.gateway.server.Gateway;
-import dev.gatehouse.gateway.testsupport.AdminClient;
-import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import dev.gatehouse.gateway.testsupport.TestGateways;
-import dev.gatehouse.gateway.testsupport.TestUpstream;
 import dev.gatehouse.gateway.token.TokenSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,26 +33,16 @@ class FailClosedIT {
 
   @TempDir
   static Path dataDir;
-  static TestDatabase database;
-  static TestUpstream upstream;
-  static Gateway gateway;
-  static AdminClient admin;
+  static GatewayFixture node;
 
   @BeforeAll
   static void start() throws Exception {
-    database = new TestDatabase();
-    upstream = new TestUpstream();
-    gateway = TestGateways.start(dataDir,
-        "upstream.url=" + upstream.url(),
-        "database.url=" + database.url(),
-        TestHttp.TRUST_LOOPBACK_PROXY);
-    admin = new AdminClient(gateway);
+    node = GatewayFixture.start(dataDir, TestHttp.TRUST_LOOPBACK_PROXY);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    TestGateways.stopQuietly(gateway);
-    upstream.close();
+    node.close();
   }
 
   @Test
@@ -64,8 +51,8 @@ class FailClosedIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    String workspace = admin.createWorkspace("fail-closed");
-    admin.post("/admin/v1/issuers", new JsonObject().put("iss", "https://down.test")
+    String workspace = node.admin.createWorkspace("fail-closed");
+    node.admin.post("/admin/v1/issuers", new JsonObject().put("iss", "https://down.test")
         .put("jwksUrl", "http://127.0.0.1:" + closedPort + "/jwks").put("audience", TokenSettings.DEFAULT_AUDIENCE)
         .put("workspaceClaim", "ws").put("scopeClaim", "scp").put("allowedAlgs", new JsonArray().add("ES256")));
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
@@ -75,16 +62,16 @@ class FailClosedIT {
         .audience(TokenSettings.DEFAULT_AUDIENCE).subject("s").jwtID("j").issueTime(Date.from(now))
         .expirationTime(Date.from(now.plusSeconds(300))).claim("ws", workspace).claim("scp", "agents:read").build(),
         new ECDSASigner(key));
-    int before = upstream.received().size();
-    HttpResponse<String> response = TestHttp.get(TestGateways.mainUrl(gateway) + TARGET, external);
+    int before = node.upstream.received().size();
+    HttpResponse<String> response = TestHttp.get(TestGateways.mainUrl(node.gateway) + TARGET, external);
     assertEquals(503, response.statusCode());
     assertEquals("{\"error\":\"unavailable\"}", response.body());
-    assertEquals(before, upstream.received().size(), "nothing reached the upstream");
+    assertEquals(before, node.upstream.received().size(), "nothing reached the upstream");
 
-    String token = admin.mint(workspace, "s", List.of("agents:read"));
-    assertEquals(200, TestHttp.get(TestGateways.mainUrl(gateway) + TARGET, token).statusCode());
-    database.close();
+    String token = node.admin.mint(workspace, "s", List.of("agents:read"));
+    assertEquals(200, TestHttp.get(TestGateways.mainUrl(node.gateway) + TARGET, token).statusCode());
+    node.database.close();
     // Revocations can no longer be learned: even a cached, valid token is denied.
-    TestHttp.awaitStatus(TestGateways.mainUrl(gateway) + TARGET, token, 503, Duration.ofSeconds(10));
+    TestHttp.awaitStatus(TestGateways.mainUrl(node.gateway) + TARGET, token, 503, Duration.ofSeconds(10));
   }
 }

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.SignedJWT;
-import dev.gatehouse.gateway.server.Gateway;
-import dev.gatehouse.gateway.testsupport.AdminClient;
-import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import dev.gatehouse.gateway.testsupport.TestGateways;
-import dev.gatehouse.gateway.testsupport.TestUpstream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -28,39 +25,28 @@ class KeyRotationIT {
 
   @TempDir
   static Path dataDir;
-  static TestDatabase database;
-  static TestUpstream upstream;
-  static Gateway gateway;
-  static AdminClient admin;
+  static GatewayFixture node;
 
   @BeforeAll
   static void start() throws Exception {
-    database = new TestDatabase();
-    upstream = new TestUpstream();
-    gateway = TestGateways.start(dataDir,
-        "upstream.url=" + upstream.url(),
-        "database.url=" + database.url(),
-        TestHttp.TRUST_LOOPBACK_PROXY);
-    admin = new AdminClient(gateway);
+    node = GatewayFixture.start(dataDir, TestHttp.TRUST_LOOPBACK_PROXY);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    TestGateways.stopQuietly(gateway);
-    upstream.close();
-    database.close();
+    node.close();
   }
 
   static String mint(String workspace) throws Exception {
-    return admin.mint(workspace, "ivy", List.of("agents:read"), "10m").getString("token");
+    return node.admin.mint(workspace, "ivy", List.of("agents:read"), "10m").getString("token");
   }
 
   static int call(String token) throws Exception {
-    return TestHttp.get(TestGateways.mainUrl(gateway) + TARGET, token).statusCode();
+    return TestHttp.get(TestGateways.mainUrl(node.gateway) + TARGET, token).statusCode();
   }
 
   static String jwks() throws Exception {
-    HttpResponse<String> response = TestHttp.get(TestGateways.mainUrl(gateway) + "/.well-known/jwks.json", null);
+    HttpResponse<String> response = TestHttp.get(TestGateways.mainUrl(node.gateway) + "/.well-known/jwks.json", null);
     assertEquals(200, response.statusCode());
     return response.body();
   }
@@ -73,11 +59,11 @@ class KeyRotationIT {
 
   @Test
   void oldTokensVerifyUntilTheirKeyIsRetired() throws Exception {
-    String workspace = admin.createWorkspace("rotation");
+    String workspace = node.admin.createWorkspace("rotation");
     String oldToken = mint(workspace);
     String oldKid = SignedJWT.parse(oldToken).getHeader().getKeyID();
 
-    HttpResponse<String> rotated = admin.send("/admin/v1/keys/rotate", new JsonObject().put("alg", "EdDSA"));
+    HttpResponse<String> rotated = node.admin.send("/admin/v1/keys/rotate", new JsonObject().put("alg", "EdDSA"));
     assertEquals(201, rotated.statusCode());
     String newKid = new JsonObject(rotated.body()).getString("kid");
     assertNotEquals(oldKid, newKid);
@@ -90,14 +76,14 @@ class KeyRotationIT {
     assertTrue(jwksKids().contains(oldKid) && jwksKids().contains(newKid));
     assertFalse(jwks().contains("\"d\""), "no private parameter published");
 
-    assertEquals(404, admin.send("/admin/v1/keys/" + newKid + "/retire", null).statusCode(),
+    assertEquals(404, node.admin.send("/admin/v1/keys/" + newKid + "/retire", null).statusCode(),
         "the active key cannot be retired");
 
-    admin.post("/admin/v1/keys/" + oldKid + "/retire", null);
+    node.admin.post("/admin/v1/keys/" + oldKid + "/retire", null);
     assertEquals(401, call(oldToken), "retired key verifies nothing");
     assertEquals(200, call(newToken));
     assertFalse(jwksKids().contains(oldKid));
-    HttpResponse<String> listed = admin.get("/admin/v1/keys");
+    HttpResponse<String> listed = node.admin.get("/admin/v1/keys");
     assertEquals(200, listed.statusCode());
     String keys = new JsonObject(listed.body()).getJsonArray("keys").encode();
     assertTrue(keys.contains("\"retired\""));

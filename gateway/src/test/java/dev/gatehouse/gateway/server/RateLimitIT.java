@@ -3,11 +3,7 @@ package dev.gatehouse.gateway.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gatehouse.gateway.testsupport.AdminClient;
-import dev.gatehouse.gateway.testsupport.Await;
-import dev.gatehouse.gateway.testsupport.TestDatabase;
-import dev.gatehouse.gateway.testsupport.TestGateways;
-import dev.gatehouse.gateway.testsupport.TestUpstream;
+import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,36 +28,27 @@ class RateLimitIT {
 
   @TempDir
   static Path dataDir;
+  static GatewayFixture node;
 
-  static TestDatabase database;
-  static TestUpstream upstream;
-  static Gateway gateway;
   static String token;
   static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    database = new TestDatabase();
-    upstream = new TestUpstream();
-    gateway = TestGateways.start(dataDir,
-        "upstream.url=" + upstream.url(),
-        "database.url=" + database.url(),
+    node = GatewayFixture.start(dataDir,
         "server.trustedProxies=127.0.0.1/32",
         "limits.perAddress.burst=" + ADDRESS_BURST, "limits.perAddress.interval=1h",
         "limits.perToken.burst=" + TOKEN_BURST, "limits.perToken.interval=1h");
-    AdminClient admin = new AdminClient(gateway);
-    token = admin.mint(admin.createWorkspace("limits"), "busy", List.of("agents:read"));
+    token = node.admin.mint(node.admin.createWorkspace("limits"), "busy", List.of("agents:read"));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Await.result(gateway.stop());
-    upstream.close();
-    database.close();
+    node.close();
   }
 
   static HttpResponse<String> get(String path, String address, String bearer) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.gateway.port() + path))
         .header("X-Forwarded-For", address);
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
@@ -74,7 +61,7 @@ class RateLimitIT {
     for (int i = 0; i < ADDRESS_BURST; i++) {
       assertEquals(200, get("/hello", "198.51.100.7", null).statusCode(), "request " + i + " within the burst");
     }
-    int before = upstream.received().size();
+    int before = node.upstream.received().size();
 
     HttpResponse<String> refused = get("/hello", "198.51.100.7", null);
 
@@ -82,7 +69,7 @@ class RateLimitIT {
     assertEquals("{\"error\":\"rate_limited\"}", refused.body());
     long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
     assertTrue(retryAfter > 0 && retryAfter <= 3600, "Retry-After " + retryAfter);
-    assertEquals(before, upstream.received().size(), "the refused request never reached the runtime");
+    assertEquals(before, node.upstream.received().size(), "the refused request never reached the runtime");
     assertEquals(200, get("/hello", "198.51.100.8", null).statusCode(), "another address keeps its own budget");
   }
 
