@@ -1,17 +1,19 @@
 package dev.gatehouse.gateway.runtime;
 
+import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.secrets.SecretValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -60,6 +62,7 @@ public final class ManagedRuntime {
   /** The runtime's own log, in its data directory. */
   public static final String LOG_FILE = "runtime.log";
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
   private static final String WORKER_POOL = "gatehouse-managed-runtime";
   /** Longest install plus start (npm timeout plus start timeouts), for the blocked-thread check. */
   private static final Duration BLOCKING_LIMIT = Duration.ofMinutes(30);
@@ -80,9 +83,13 @@ public final class ManagedRuntime {
   private final URI baseUrl;
   private final SecretValue apiKey;
   private final OutputStream lifeline;
+  private final Path log;
+  private final long started;
 
-  private ManagedRuntime(Vertx vertx, Process process, URI baseUrl, SecretValue apiKey) {
+  private ManagedRuntime(Vertx vertx, Process process, URI baseUrl, SecretValue apiKey, Path log, long started) {
     this.vertx = vertx;
+    this.log = log;
+    this.started = started;
     this.process = process;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
@@ -106,10 +113,18 @@ public final class ManagedRuntime {
   }
 
   static Future<ManagedRuntime> start(Vertx vertx, Options options, Map<String, String> environment) {
-    return blocking(vertx).executeBlocking(() -> startBlocking(vertx, options, environment), false);
+    return blocking(vertx).executeBlocking(() -> launch(vertx, options, environment), false)
+        .compose(runtime -> runtime.awaitHealthy(runtime.started + options.startTimeout().toNanos())
+            .map(ready -> {
+              LOG.info("{}@{} ready at {} in {} ms", PACKAGE, VERSION, runtime.baseUrl,
+                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - runtime.started));
+              return runtime;
+            })
+            .recover(failure -> runtime.stop().transform(stopped -> Future.failedFuture(failure))));
   }
 
-  private static ManagedRuntime startBlocking(Vertx vertx, Options options, Map<String, String> environment) throws IOException {
+  /** Installs if needed, starts Node and waits until it listens. Blocking. */
+  private static ManagedRuntime launch(Vertx vertx, Options options, Map<String, String> environment) throws IOException {
     Path script = new RuntimeInstaller(PACKAGE + "@" + VERSION, RuntimeEnvironment.forNpm(environment))
         .ensureInstalled(options.cacheDir());
     Path dataDir = options.dataDir().toAbsolutePath();
@@ -129,14 +144,10 @@ public final class ManagedRuntime {
     long started = System.nanoTime();
     Process process = builder.start();
     LOG.info("starting {}@{}: node pid {}, log {}", PACKAGE, VERSION, process.pid(), log);
-    ManagedRuntime runtime = null;
     try {
       int bound = awaitReadyFile(process, ready, log, started + options.startTimeout().toNanos());
-      runtime = new ManagedRuntime(vertx, process, URI.create("http://127.0.0.1:" + bound), SecretValue.ofUtf8(key));
-      runtime.awaitHealthy(log, started + options.startTimeout().toNanos());
-      LOG.info("{}@{} ready at {} in {} ms", PACKAGE, VERSION, runtime.baseUrl,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return runtime;
+      return new ManagedRuntime(vertx, process, URI.create("http://127.0.0.1:" + bound), SecretValue.ofUtf8(key), log,
+          started);
     } catch (RuntimeException | IOException e) {
       destroyTree(process);
       throw e;
@@ -162,32 +173,36 @@ public final class ManagedRuntime {
     }
   }
 
-  /** Healthy: an authenticated {@code GET /api/server/ping} answers 200. */
-  private void awaitHealthy(Path log, long deadline) {
-    // HTTP/1.1 only: the runtime's WebSocket server drops requests offering an h2c upgrade.
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ping = HttpRequest.newBuilder(baseUrl.resolve("/api/server/ping"))
-        .timeout(Duration.ofSeconds(5))
-        .header("X-API-KEY", apiKey.revealUtf8())
-        .build();
-    int last = -1;
-    while (System.nanoTime() - deadline < 0 && process.isAlive()) {
-      try {
-        last = http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (last == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        last = -1;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RuntimeStartException("interrupted while waiting for the elizaOS runtime", e);
-      }
-      sleep(POLL);
-    }
-    throw new RuntimeStartException("the elizaOS runtime did not become healthy (last status " + last
-        + (process.isAlive() ? "" : ", process exited") + "); see " + log);
+  /** Healthy: an authenticated {@code GET /api/server/ping} answers 200 before {@code deadline}. */
+  private Future<Void> awaitHealthy(long deadline) {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) PROBE_TIMEOUT.toMillis()));
+    Promise<Void> healthy = Promise.promise();
+    probe(client, deadline, healthy);
+    return healthy.future().eventually(client::close);
+  }
+
+  private void probe(HttpClient client, long deadline, Promise<Void> healthy) {
+    RequestOptions ping = new RequestOptions()
+        .setHost(baseUrl.getHost())
+        .setPort(baseUrl.getPort())
+        .setURI("/api/server/ping")
+        .setIdleTimeout(PROBE_TIMEOUT.toMillis())
+        .putHeader(HeaderMutator.RUNTIME_KEY_HEADER, apiKey.revealUtf8());
+    client.request(ping)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .onComplete(result -> {
+          int status = result.succeeded() ? result.result() : -1;
+          if (status == 200) {
+            healthy.complete();
+          } else if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+            healthy.fail(new RuntimeStartException("the elizaOS runtime did not become healthy (last status " + status
+                + (process.isAlive() ? "" : ", process exited") + "); see " + log));
+          } else {
+            vertx.setTimer(POLL.toMillis(), id -> probe(client, deadline, healthy));
+          }
+        });
   }
 
   /** {@code http://127.0.0.1:<port>}; the runtime listens on loopback only. */
