@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.gateway.ownership.ResourceKind;
 import dev.gatehouse.gateway.server.Gateway;
 import dev.gatehouse.gateway.testsupport.AdminClient;
+import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.FakeEliza;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
@@ -29,7 +31,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,9 +164,9 @@ class IsolationIT {
 
     String impostor = EntityIds.of(workspaceB, "bob");
     HttpResponse<String> posted = send(tokenA, "POST", "/api/messaging/channels/" + channelId + "/messages",
-        new JsonObject().put("author_id", impostor).put("content", "hello").put("message_server_id", serverA));
+        new JsonObject().put("author_id", impostor).put("content", "hello-7c1f").put("message_server_id", serverA));
     assertEquals(201, posted.statusCode(), posted.body());
-    FakeEliza.Received forwarded = runtime.receivedContaining("hello").get(0);
+    FakeEliza.Received forwarded = runtime.receivedContaining("hello-7c1f").get(0);
     JsonObject sent = new JsonObject(forwarded.body());
     assertEquals(entityA, sent.getString("author_id"), "the author is the caller, whatever the client said");
 
@@ -305,6 +309,45 @@ class IsolationIT {
     assertTrue(awaitAudit(body, "resource_ids").contains("\"body_agentId\": \"" + a + "\""),
         awaitAudit(body, "resource_ids"));
     assertEquals("field_refused", awaitAudit(refused, "reason_key"));
+  }
+
+  @Test
+  @Tag("T-ISO-002")
+  @Tag("T-ISO-003")
+  @Tag("T-SEC-011")
+  void every_route_of_the_policy_refuses_workspace_b_the_ids_of_workspace_a() throws Exception {
+    Map<ResourceKind, String> idsOfA = new EnumMap<>(ResourceKind.class);
+    idsOfA.put(ResourceKind.AGENT, createAgent(tokenA, "MatrixA"));
+    HttpResponse<String> channel = send(tokenA, "POST", "/api/messaging/channels", new JsonObject().put("name", "m")
+        .put("participantCentralUserIds", new JsonArray().add(idsOfA.get(ResourceKind.AGENT))));
+    idsOfA.put(ResourceKind.CHANNEL, new JsonObject(channel.body()).getJsonObject("data").getString("id"));
+    idsOfA.put(ResourceKind.MESSAGE_SERVER,
+        new JsonObject(channel.body()).getJsonObject("data").getString("messageServerId"));
+    HttpResponse<String> session = send(tokenA, "POST", "/api/messaging/sessions",
+        new JsonObject().put("agentId", idsOfA.get(ResourceKind.AGENT)));
+    idsOfA.put(ResourceKind.SESSION, new JsonObject(session.body()).getString("sessionId"));
+    idsOfA.put(ResourceKind.ENTITY, EntityIds.of(workspaceA, "alice"));
+    for (ResourceKind kind : ResourceKind.values()) {
+      if (!idsOfA.containsKey(kind)) {
+        String id = UUID.randomUUID().toString();
+        assertTrue(Await.result(gateway.ownership().claim(workspaceA, kind, id)));
+        idsOfA.put(kind, id);
+      }
+    }
+    int before = runtime.received().size();
+
+    List<IsolationMatrix.Row> rows = new IsolationMatrix(TestGateways.mainUrl(gateway), tokenB, idsOfA,
+        List.of(RUNTIME_KEY, SECRET)).run();
+
+    List<IsolationMatrix.Row> failed = rows.stream().filter(r -> !r.problems().isEmpty()).toList();
+    assertEquals(List.of(), failed);
+    assertEquals(IsolationMatrix.shippedPolicy().routes().size(), rows.size(), "one row per route");
+    for (FakeEliza.Received seen : runtime.received().subList(before, runtime.received().size())) {
+      for (String id : idsOfA.values()) {
+        assertFalse(seen.path().contains(id) || seen.query().contains(id) || seen.body().contains(id),
+            "B's request naming A's id reached the runtime: " + seen.method() + " " + seen.path());
+      }
+    }
   }
 
   static String awaitAudit(HttpResponse<String> response, String column) throws Exception {
