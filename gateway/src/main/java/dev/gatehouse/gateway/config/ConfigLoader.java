@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
 import dev.gatehouse.secrets.SecretValue;
@@ -63,7 +64,7 @@ public final class ConfigLoader {
       sources.put(s.key(), s.source());
     }
     schema.validate(tree, sources);
-    return build(tree, sources);
+    return build(tree, sources, env);
   }
 
   private ObjectNode readFile(Optional<Path> explicit, Map<String, String> sources) {
@@ -153,7 +154,7 @@ public final class ConfigLoader {
     }
   }
 
-  private GatewayConfig build(JsonNode tree, Map<String, String> sources) {
+  private GatewayConfig build(JsonNode tree, Map<String, String> sources, Map<String, String> env) {
     Path dataDir = Path.of(text(tree, "dataDir", GatewayConfig.DEFAULT_DATA_DIR));
     var server = new GatewayConfig.Server(
         listen(tree, "server.listen", GatewayConfig.DEFAULT_LISTEN, sources),
@@ -196,8 +197,20 @@ public final class ConfigLoader {
         budget(tree, "limits.perAddress", Limits.PER_ADDRESS, sources),
         budget(tree, "limits.perToken", Limits.PER_TOKEN, sources),
         budget(tree, "limits.failedAuthentication", Limits.FAILED_AUTHENTICATION, sources));
+    var runtime = new GatewayConfig.RuntimeSettings(
+        text(tree, "runtime.managed", GatewayConfig.RuntimeSettings.NONE),
+        Path.of(text(tree, "runtime.cacheDir", ManagedRuntime.defaultCacheDir(env).toString())),
+        duration(tree, "runtime.startTimeout", ManagedRuntime.DEFAULT_START_TIMEOUT, sources));
+    if (runtime.managedEliza()) {
+      for (String key : List.of("upstream.url", "upstream.apiKey")) {
+        if (at(tree, key) != null) {
+          throw new ConfigException(key, "must not be set with runtime.managed eliza: the managed runtime is the upstream"
+              + ConfigSchema.from(key, sources));
+        }
+      }
+    }
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
-        limits);
+        limits, runtime);
   }
 
   private static RateBudget budget(JsonNode tree, String key, RateBudget fallback, Map<String, String> sources) {
