@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each finished exchange of the main listener into exactly one audit event. Only decision metadata is
- * recorded: route id, path template and path parameters, never the raw target, query string,
- * headers or body.
+ * recorded: route id, path template, path parameters and the resource ids the isolation stage
+ * checked (query and body fields by name), never the raw target, query string, headers or body.
  */
 public final class DecisionAudit {
 
@@ -66,6 +66,7 @@ public final class DecisionAudit {
         event.resourceId(param.getKey(), param.getValue());
       }
     });
+    exchange.boundResources().forEach(event::resourceId);
     return event.build();
   }
 

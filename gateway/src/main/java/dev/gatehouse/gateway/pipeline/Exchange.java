@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.pipeline;
 
 import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.policy.RouteMatch;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,7 @@ public final class Exchange {
   private String clientAddress;
   private Optional<RouteMatch> route = Optional.empty();
   private Optional<Principal> principal = Optional.empty();
+  private Map<String, String> boundResources = Map.of();
   private boolean allowed;
   private String reason = "incomplete";
 
@@ -41,6 +43,10 @@ public final class Exchange {
 
   void principal(Optional<Principal> who) {
     this.principal = who;
+  }
+
+  void boundResources(Map<String, String> ids) {
+    this.boundResources = Map.copyOf(ids);
   }
 
   void allow() {
@@ -79,6 +85,11 @@ public final class Exchange {
 
   public Optional<Principal> principal() {
     return principal;
+  }
+
+  /** Resource ids the isolation stage checked beyond the path (query and body fields, deployed agent). */
+  public Map<String, String> boundResources() {
+    return boundResources;
   }
 
   public boolean allowed() {

@@ -10,13 +10,17 @@ import dev.gatehouse.gateway.canonical.Canonicalization;
 import dev.gatehouse.gateway.canonical.RequestCanonicalizer;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import dev.gatehouse.gateway.health.HealthChecks;
+import dev.gatehouse.gateway.isolation.IsolationStage;
 import dev.gatehouse.gateway.limit.AddressKey;
 import dev.gatehouse.gateway.limit.RateDecision;
 import dev.gatehouse.gateway.limit.RateLimiter;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.policy.AccessDecision;
+import dev.gatehouse.gateway.policy.Route;
+import dev.gatehouse.gateway.policy.RouteMatch;
 import dev.gatehouse.gateway.policy.RoutePolicy;
+import dev.gatehouse.gateway.proxy.ForwardPlan;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -40,8 +44,13 @@ import org.slf4j.LoggerFactory;
  *   <li>authenticate the bearer token (401; a broken dependency is 503, never allow);
  *   <li>match the route and authorize its scopes (401/403/404);
  *   <li>limit by token (429);
+ *   <li>workspace isolation ({@link IsolationStage}): resource ids owned by the caller's
+ *       workspace, identity fields overwritten, the body checked (404/400/403/413; a broken
+ *       dependency is 503);
  *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected) and
- *       proxy exactly the canonical target.
+ *       proxy exactly the canonical target (with identity query values replaced); the JSON answer
+ *       of an authenticated request goes through the response policy (lists filtered, created
+ *       resources recorded, secrets redacted).
  * </ol>
  *
  * Each exchange ends in one access-log line and one audit event, allowed or denied; so do
@@ -61,18 +70,20 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final Limiters limiters;
   private final BearerAuthenticator authenticator;
   private final RoutePolicy policy;
+  private final IsolationStage isolation;
   private final HeaderMutator mutator;
   private final UpstreamProxy proxy;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
-      Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy, HeaderMutator mutator,
-      UpstreamProxy proxy) {
+      Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy, IsolationStage isolation,
+      HeaderMutator mutator, UpstreamProxy proxy) {
     this.health = health;
     this.audit = audit;
     this.trustedProxies = trustedProxies;
     this.limiters = limiters;
     this.authenticator = authenticator;
     this.policy = policy;
+    this.isolation = isolation;
     this.mutator = mutator;
     this.proxy = proxy;
   }
@@ -176,12 +187,40 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
         && limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")) {
       return;
     }
+    if (principal.isEmpty()) {
+      forward(request, exchange, target.forwardTarget(), Optional.empty());
+      return;
+    }
+    RouteMatch chosen = match.orElseThrow();
+    Route route = policy.route(chosen.routeId()).orElseThrow();
+    isolation.check(principal.get(), route.isolation(), chosen, target, request).onComplete(checked -> {
+      if (checked.failed()) {
+        LOG.warn("isolation failed closed: kind={} requestId={}", checked.cause().getClass().getSimpleName(),
+            exchange.requestId());
+        refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "isolation_unavailable");
+        return;
+      }
+      IsolationStage.Outcome outcome = checked.result();
+      exchange.boundResources(outcome.bound());
+      if (outcome instanceof IsolationStage.Refused refused) {
+        refuse(request, exchange, refused.error(), refused.reason());
+      } else if (outcome instanceof IsolationStage.Forward forward) {
+        forward(request, exchange, forward.target(), Optional.of(forward.plan()));
+      }
+    });
+  }
+
+  private void forward(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan) {
     exchange.allow();
     MultiMap forward = mutator.forwardHeaders(request.headers(), exchange.clientAddress(), exchange.requestId(),
         request.canUpgradeToWebSocket());
-    forward.set(UpstreamProxy.FORWARD_TARGET_HEADER, target.forwardTarget());
+    forward.set(UpstreamProxy.FORWARD_TARGET_HEADER, target);
     request.headers().clear().addAll(forward);
-    proxy.handle(request);
+    if (plan.isPresent() && !request.canUpgradeToWebSocket()) {
+      proxy.handle(request, plan.get());
+    } else {
+      proxy.handle(request);
+    }
   }
 
   private boolean limited(HttpServerRequest request, Exchange exchange, RateDecision decision, String reason) {

@@ -112,6 +112,11 @@ public final class PathTemplate {
     return text;
   }
 
+  /** The {@code {param}} names, left to right. */
+  public List<String> parameters() {
+    return segments.stream().filter(s -> s.kind() == Kind.PARAM).map(Segment::text).toList();
+  }
+
   /** Literals lower-cased and parameters unnamed: {@code /api/agents/{}/**}. Equal shapes collide. */
   public String shape() {
     return shape;

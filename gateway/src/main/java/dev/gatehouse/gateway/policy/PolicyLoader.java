@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.policy;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.gatehouse.gateway.canonical.RequestCanonicalizer;
+import dev.gatehouse.gateway.ownership.ResourceKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,10 +23,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,15 +47,26 @@ import java.util.Set;
  *     scopes: [agents:read]           # all required (allow only)
  *     action: allow                   # allow | deny | public
  * }</pre>
- * Later versions add per-route keys (workspace bindings of path parameters and body fields,
- * identity fields, list filtering); until then such keys are unknown and refused, so a policy
- * relying on them cannot be loaded by a gateway that would ignore them.
+ * Allow routes may add workspace isolation rules ({@link Isolation}):
+ * <pre>{@code
+ *     bind: {agentId: agent}            # every {param} is bound, or listed in within
+ *     within: {filename: agentId}       # a name inside a bound resource
+ *     query: {bind: {roomId: room}, identity: [userId]}
+ *     body: {bind: {/channel_id: channel}, identity: [/author_id], fill: [/message_server_id],
+ *            refuse: [/characterPath], require: [/agentId], character: [/characterJson]}
+ *     response: {lists: [{at: /data/agents, kind: agent, id: /id}], record: [{at: /data/id, kind: agent}],
+ *                remove: [/stats], messageServer: [/data/messageServerId]}
+ * }</pre>
+ * The loader refuses isolation rules on deny and public routes, a binding of a parameter the
+ * path does not have, a {@code within} that does not name a bound parameter, and body rules on a
+ * route whose only methods carry no body. A path parameter without a binding is not checked:
+ * the shipped elizaOS policy binds every one (its tests fail otherwise).
  */
 public final class PolicyLoader {
 
   public static final String SCHEMA_RESOURCE = "/schema/policy.schema.json";
   /** The policy used when none is configured. */
-  public static final String DEFAULT_RESOURCE = "/policies/default.yaml";
+  public static final String DEFAULT_RESOURCE = "/policies/elizaos-1.7.yaml";
 
   private final ObjectMapper yaml = new ObjectMapper(
       new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
@@ -86,7 +101,7 @@ public final class PolicyLoader {
       if (in == null) {
         throw new IllegalStateException("missing " + DEFAULT_RESOURCE);
       }
-      return parse("default.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return parse("elizaos-1.7.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -150,7 +165,82 @@ public final class PolicyLoader {
         }
       }
     }
-    return new Route(id, methods, path, scopes, action);
+    Isolation isolation = isolation(source, id, node, path, action, methods);
+    return new Route(id, methods, path, scopes, action, isolation);
+  }
+
+  private static final Set<String> ISOLATION_KEYS = Set.of("bind", "within", "query", "body", "response");
+  private static final Set<String> BODYLESS = Set.of("GET", "HEAD", "DELETE", "OPTIONS");
+
+  private static Isolation isolation(String source, String id, JsonNode node, PathTemplate path, RouteAction action,
+      Set<String> methods) {
+    boolean any = ISOLATION_KEYS.stream().anyMatch(node::has);
+    if (action != RouteAction.ALLOW) {
+      if (any) {
+        throw new PolicyException(source, "route " + id + ": bind, within, query, body and response apply only to action allow");
+      }
+      return Isolation.NONE;
+    }
+    Map<String, Set<ResourceKind>> bound = new LinkedHashMap<>();
+    node.path("bind").fields().forEachRemaining(e -> bound.put(e.getKey(), kinds(e.getValue())));
+    Map<String, String> within = new LinkedHashMap<>();
+    node.path("within").fields().forEachRemaining(e -> within.put(e.getKey(), e.getValue().asText()));
+    List<String> parameters = path.parameters();
+    for (String name : bound.keySet()) {
+      if (!parameters.contains(name)) {
+        throw new PolicyException(source, "route " + id + ": bind names {" + name + "}, which the path does not have");
+      }
+    }
+    for (Map.Entry<String, String> e : within.entrySet()) {
+      if (!parameters.contains(e.getKey()) || !bound.containsKey(e.getValue()) || bound.containsKey(e.getKey())) {
+        throw new PolicyException(source, "route " + id + ": within {" + e.getKey() + "} must name an unbound path"
+            + " parameter inside a bound one");
+      }
+    }
+    JsonNode query = node.path("query");
+    Map<String, Set<ResourceKind>> queryBound = new LinkedHashMap<>();
+    query.path("bind").fields().forEachRemaining(e -> queryBound.put(e.getKey(), kinds(e.getValue())));
+    Set<String> queryIdentity = new LinkedHashSet<>();
+    query.path("identity").forEach(n -> queryIdentity.add(n.asText()));
+    Optional<Isolation.Body> body = Optional.empty();
+    if (node.has("body")) {
+      if (BODYLESS.containsAll(methods)) {
+        throw new PolicyException(source, "route " + id + ": body rules on a route whose methods carry no body");
+      }
+      JsonNode b = node.get("body");
+      Map<JsonPointer, Set<ResourceKind>> bodyBound = new LinkedHashMap<>();
+      b.path("bind").fields().forEachRemaining(e -> bodyBound.put(JsonPointer.compile(e.getKey()), kinds(e.getValue())));
+      body = Optional.of(new Isolation.Body(bodyBound, pointers(b.path("identity")), pointers(b.path("fill")),
+          pointers(b.path("refuse")), pointers(b.path("require")), pointers(b.path("character"))));
+    }
+    JsonNode r = node.path("response");
+    List<Isolation.ListRule> lists = new ArrayList<>();
+    r.path("lists").forEach(l -> lists.add(new Isolation.ListRule(JsonPointer.compile(l.get("at").asText()),
+        kinds(l.get("kind")), l.has("id") ? Optional.of(JsonPointer.compile(l.get("id").asText())) : Optional.empty(),
+        l.path("adopt").asBoolean(false))));
+    List<Isolation.RecordRule> records = new ArrayList<>();
+    r.path("record").forEach(rec -> records.add(new Isolation.RecordRule(JsonPointer.compile(rec.get("at").asText()),
+        ResourceKind.fromKey(rec.get("kind").asText()).orElseThrow())));
+    Isolation.Response response = new Isolation.Response(lists, records, pointers(r.path("remove")),
+        pointers(r.path("messageServer")));
+    return new Isolation(bound, within, queryBound, queryIdentity, body, response);
+  }
+
+  /** A kind or a list of kinds; the schema already limited them to known kind names. */
+  private static Set<ResourceKind> kinds(JsonNode node) {
+    Set<ResourceKind> out = new LinkedHashSet<>();
+    if (node.isArray()) {
+      node.forEach(n -> out.add(ResourceKind.fromKey(n.asText()).orElseThrow()));
+    } else {
+      out.add(ResourceKind.fromKey(node.asText()).orElseThrow());
+    }
+    return out;
+  }
+
+  private static List<JsonPointer> pointers(JsonNode node) {
+    List<JsonPointer> out = new ArrayList<>();
+    node.forEach(n -> out.add(JsonPointer.compile(n.asText())));
+    return out;
   }
 
   private static void checkNotAmbiguous(String source, Route earlier, Route route) {

@@ -13,8 +13,10 @@ import java.util.Set;
  * @param scopes scopes a caller must all hold ({@link RouteAction#ALLOW} only; empty = any
  *     authenticated caller)
  * @param action what happens once matched
+ * @param isolation workspace bindings and response rules ({@link Isolation#NONE} when none)
  */
-public record Route(String id, Set<String> methods, PathTemplate path, Set<String> scopes, RouteAction action) {
+public record Route(String id, Set<String> methods, PathTemplate path, Set<String> scopes, RouteAction action,
+    Isolation isolation) {
 
   public Route {
     methods = Set.copyOf(methods);

@@ -29,6 +29,9 @@ public final class UpstreamProxy {
    */
   public static final String FORWARD_TARGET_HEADER = "X-Gatehouse-Forward-Target";
 
+  /** Largest runtime answer the gateway buffers to filter or redact: 16 MiB. */
+  public static final long MAX_INSPECTED_RESPONSE = 16L * 1024 * 1024;
+
   /** Connections kept per event loop to the runtime. */
   static final int MAX_POOLED_CONNECTIONS = 64;
 
@@ -36,6 +39,7 @@ public final class UpstreamProxy {
   private final HttpProxy proxy;
   private final SocketAddress origin;
   private final GatewayConfig.Upstream upstream;
+  private final PlanInterceptor plans = new PlanInterceptor(MAX_INSPECTED_RESPONSE);
 
   public UpstreamProxy(Vertx vertx, GatewayConfig.Upstream upstream) {
     this.upstream = upstream;
@@ -50,11 +54,34 @@ public final class UpstreamProxy {
     this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(this::originRequest)
         .addInterceptor(new UpstreamFailureInterceptor(), true)
-        .addInterceptor(new ForwardTargetInterceptor(), true);
+        .addInterceptor(new ForwardTargetInterceptor(), true)
+        .addInterceptor(plans, false);
   }
 
   public void handle(HttpServerRequest request) {
     proxy.handle(request);
+  }
+
+  /**
+   * Forwards like {@link #handle(HttpServerRequest)}, applying {@code plan}: its body replaces
+   * the client's (which the caller has consumed) and the JSON answer goes through its transformer.
+   */
+  public void handle(HttpServerRequest request, ForwardPlan plan) {
+    plans.offer(request, plan);
+    try {
+      proxy.handle(request);
+    } finally {
+      plans.withdraw(request);
+    }
+  }
+
+  /** The client to the runtime, for the gateway's own calls to its API. */
+  public HttpClient client() {
+    return client;
+  }
+
+  public SocketAddress origin() {
+    return origin;
   }
 
   public GatewayConfig.Upstream upstream() {

@@ -25,11 +25,14 @@ import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
 import dev.gatehouse.gateway.health.HealthChecks;
+import dev.gatehouse.gateway.isolation.IsolationStage;
+import dev.gatehouse.gateway.isolation.RuntimeMessageServers;
 import dev.gatehouse.gateway.keys.JwksHandler;
 import dev.gatehouse.gateway.keys.SigningKeys;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateLimiter;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
+import dev.gatehouse.gateway.ownership.OwnershipRegistry;
 import dev.gatehouse.gateway.pipeline.RequestPipeline;
 import dev.gatehouse.gateway.policy.PolicyException;
 import dev.gatehouse.gateway.policy.PolicyLoader;
@@ -61,8 +64,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Gatehouse node: the main listener (health checks, then the request pipeline and
- * the proxy), the admin listener, the database, the signing keys, the revocation state and the
- * audit writer. {@link #start} fails with a {@link ConfigException} for operator mistakes (bad
+ * the proxy), the admin listener, the database, the signing keys, the revocation state, the
+ * ownership registry and the audit writer. {@link #start} fails with a {@link ConfigException} for operator mistakes (bad
  * data directory, policy file or key provider, busy port) and with any other exception for
  * broken dependencies; whatever was started before the failure is stopped.
  */
@@ -86,6 +89,7 @@ public final class Gateway {
   private AuditWriter auditWriter;
   private long retentionTimer = -1;
   private UpstreamProxy proxy;
+  private OwnershipRegistry ownership;
   private MainListener main;
   private HttpServer admin;
 
@@ -131,6 +135,9 @@ public final class Gateway {
         .compose(provider -> {
           keyProvider = provider;
           feed = new ChangeFeed(vertx, database.connectOptions());
+          proxy = new UpstreamProxy(vertx, config.upstream());
+          ownership = new OwnershipRegistry(database.pool(), feed,
+              new RuntimeMessageServers(proxy.client(), proxy.origin(), config.upstream()));
           revocations = new RevocationState(vertx, database.pool(), feed, clock);
           signingKeys = new SigningKeys(vertx, database.pool(), provider.blobSealer(), feed);
           issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH, clock);
@@ -149,7 +156,6 @@ public final class Gateway {
         })
         .compose(v -> {
           TokenVerifier verifier = new TokenVerifier(config.tokens().settings(), signingKeys, issuers, revocations, clock);
-          proxy = new UpstreamProxy(vertx, config.upstream());
           return listenMain(policy, verifier).compose(x -> listenAdmin(verifier));
         })
         .map(v -> {
@@ -177,6 +183,7 @@ public final class Gateway {
             new RateLimiter(config.limits().perToken())),
         new BearerAuthenticator(verifier),
         policy,
+        new IsolationStage(vertx, ownership, keyProvider.characterSealer()),
         new HeaderMutator(config.upstream().apiKey()),
         proxy);
     JwksHandler jwks = new JwksHandler(signingKeys);
@@ -254,6 +261,11 @@ public final class Gateway {
 
   public GatewayConfig config() {
     return config;
+  }
+
+  /** This node's ownership registry (the Socket.IO stage checks channels and agents with it). */
+  public OwnershipRegistry ownership() {
+    return ownership;
   }
 
   /**

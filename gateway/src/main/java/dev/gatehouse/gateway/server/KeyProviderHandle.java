@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.secrets.SecretsConfigException;
 import dev.gatehouse.secrets.blob.SecretBlobSealer;
+import dev.gatehouse.secrets.format.CharacterSealer;
 import dev.gatehouse.secrets.provider.KeyProvider;
 import dev.gatehouse.secrets.provider.KeyProviderConfig;
 import dev.gatehouse.secrets.provider.KeyProviders;
@@ -46,6 +47,11 @@ final class KeyProviderHandle {
         throw new ConfigException("secrets.provider", "refused: " + e.getMessage());
       }
     }, false);
+  }
+
+  /** Opens sealed characters deployed through the gateway (blocking: call off the event loop). */
+  CharacterSealer characterSealer() {
+    return new CharacterSealer(provider);
   }
 
   SecretBlobSealer blobSealer() {

@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,55 @@ class PolicyLoaderTest {
   void invalid_policies_are_refused_with_one_line(String name, String from, String to, String message) {
     String yaml = oneRoute("").replace(from, to.replace("\\n", "\n"));
     assertEquals(message, rejected(yaml).getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      binding of a parameter the path lacks | 'bind: {roomId: room}'                              | policy.yaml: route agents-get: bind names {roomId}, which the path does not have
+      unknown resource kind                 | 'bind: {agentId: robot}'                            | policy.yaml: route agents-get: bind is invalid (oneOf)
+      within a parameter that is not bound  | 'within: {agentId: other}'                          | policy.yaml: route agents-get: within {agentId} must name an unbound path parameter inside a bound one
+      body rules on a GET route             | 'bind: {agentId: agent}\nbody: {identity: [/author_id]}' | policy.yaml: route agents-get: body rules on a route whose methods carry no body
+      unknown key inside body               | 'body: {identiti: [/x]}'                            | policy.yaml: route agents-get: unknown key 'identiti'
+      pointer that is not a JSON Pointer    | 'response: {remove: [total]}'                       | policy.yaml: route agents-get: response has an invalid format
+      list without a kind                   | 'response: {lists: [{at: /data}]}'                  | policy.yaml: route agents-get: missing key 'kind'
+      """)
+  void invalid_isolation_rules_are_refused_naming_the_route(String name, String extra, String message) {
+    assertEquals(message, rejected(oneRoute(extra.replace("\\n", "\n"))).getMessage());
+  }
+
+  @Test
+  void isolation_rules_on_a_deny_route_are_refused() {
+    String yaml = oneRoute("bind: {agentId: agent}").replace("action: allow", "action: deny");
+    assertEquals("policy.yaml: route agents-get: bind, within, query, body and response apply only to action allow",
+        rejected(yaml).getMessage());
+  }
+
+  @Test
+  void isolation_rules_are_loaded() {
+    RoutePolicy policy = loader.parse("policy.yaml", """
+        version: 1
+        routes:
+          - id: messages
+            methods: [POST]
+            path: /api/channels/{channelId}/messages/{file}
+            action: allow
+            bind: {channelId: [channel, room]}
+            within: {file: channelId}
+            query: {bind: {roomId: room}, identity: [userId]}
+            body: {bind: {/agentIds: agent}, identity: [/author_id], fill: [/server_id], refuse: [/path], require: [/content], character: [/character]}
+            response: {lists: [{at: /data, kind: message, id: /id, adopt: true}], record: [{at: /data/id, kind: message}], remove: [/total], messageServer: [/data/server]}
+        """);
+    Isolation isolation = policy.route("messages").orElseThrow().isolation();
+    assertEquals(java.util.Set.of(dev.gatehouse.gateway.ownership.ResourceKind.CHANNEL,
+        dev.gatehouse.gateway.ownership.ResourceKind.ROOM), isolation.path().get("channelId"));
+    assertEquals("channelId", isolation.within().get("file"));
+    assertEquals(java.util.Set.of("userId"), isolation.queryIdentity());
+    Isolation.Body body = isolation.body().orElseThrow();
+    assertEquals("/author_id", body.identity().get(0).toString());
+    assertEquals("/content", body.require().get(0).toString());
+    assertEquals("/character", body.character().get(0).toString());
+    assertTrue(isolation.response().lists().get(0).adopt());
+    assertEquals("/data/server", isolation.response().messageServer().get(0).toString());
   }
 
   @Test

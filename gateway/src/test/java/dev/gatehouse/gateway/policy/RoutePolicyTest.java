@@ -180,6 +180,7 @@ class RoutePolicyTest {
     assertEquals(Optional.of("agents-worlds-shadowed"), defaults.match("GET", "/api/agents/worlds").map(RouteMatch::routeId));
     assertEquals(Optional.of("agents-get"), defaults.match("GET", "/api/agents/6a14cc24-1ee5-01e5-99bc-8222bb191aa7").map(RouteMatch::routeId));
     assertInstanceOf(AccessDecision.Granted.class, defaults.authorize(defaults.match("GET", "/health"), Optional.empty()));
-    assertTrue(defaults.match("DELETE", "/api/agents/x").isEmpty());
+    assertTrue(defaults.match("PUT", "/api/agents/x").isEmpty());
+    assertTrue(defaults.match("GET", "/api/unknown").isEmpty());
   }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class ElizaRuntimes {
 
   /** The shipped default route policy, which fronts elizaOS. */
-  public static final Path DEFAULT_POLICY = Path.of("src", "main", "resources", "policies", "default.yaml");
+  public static final Path DEFAULT_POLICY = Path.of("src", "main", "resources", "policies", "elizaos-1.7.yaml");
 
   private static final Vertx VERTX = Vertx.vertx();
   private static ManagedRuntime shared;
