@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.socketio.SocketIoSettings;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
 import dev.gatehouse.secrets.SecretValue;
@@ -196,8 +197,14 @@ public final class ConfigLoader {
         budget(tree, "limits.perAddress", Limits.PER_ADDRESS, sources),
         budget(tree, "limits.perToken", Limits.PER_TOKEN, sources),
         budget(tree, "limits.failedAuthentication", Limits.FAILED_AUTHENTICATION, sources));
+    var socketIo = new SocketIoSettings(
+        Optional.ofNullable(at(tree, "socketio.maxMessageBytes")).map(JsonNode::asInt)
+            .orElse(SocketIoSettings.DEFAULT_MAX_MESSAGE_BYTES),
+        budget(tree, "socketio.messageRate", SocketIoSettings.DEFAULT_MESSAGE_RATE, sources),
+        positive(tree, "socketio.recheckInterval", SocketIoSettings.DEFAULT_RECHECK_INTERVAL, sources),
+        positive(tree, "socketio.connectTimeout", SocketIoSettings.DEFAULT_CONNECT_TIMEOUT, sources));
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
-        limits);
+        limits, socketIo);
   }
 
   private static RateBudget budget(JsonNode tree, String key, RateBudget fallback, Map<String, String> sources) {
@@ -208,6 +215,14 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key + ".interval", sources));
     }
+  }
+
+  private static Duration positive(JsonNode tree, String key, Duration fallback, Map<String, String> sources) {
+    Duration value = duration(tree, key, fallback, sources);
+    if (value.isZero()) {
+      throw new ConfigException(key, "must be positive" + ConfigSchema.from(key, sources));
+    }
+    return value;
   }
 
   private static TrustedProxies trustedProxies(JsonNode tree, Map<String, String> sources) {

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.config;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.socketio.SocketIoSettings;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
 import dev.gatehouse.secrets.SecretValue;
@@ -25,7 +26,8 @@ public record GatewayConfig(
     int auditRetentionDays,
     Tokens tokens,
     Secrets secrets,
-    Budgets limits) {
+    Budgets limits,
+    SocketIoSettings socketIo) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";

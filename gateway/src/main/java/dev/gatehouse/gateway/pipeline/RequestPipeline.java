@@ -18,6 +18,7 @@ import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.policy.AccessDecision;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AsyncResult;
@@ -44,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *       proxy exactly the canonical target.
  * </ol>
  *
+ * Requests under {@code /socket.io} go to the {@link SocketIoEndpoint} instead of the route
+ * policy and the proxy: its handshake rules apply before authentication, and an allowed upgrade
+ * is terminated by the gateway (route id {@value SocketIoEndpoint#ROUTE_ID}).
+ *
  * Each exchange ends in one access-log line and one audit event, allowed or denied; so do
  * requests the HTTP parser refuses before this pipeline sees them ({@link #handleInvalid}).
  */
@@ -63,10 +68,11 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final RoutePolicy policy;
   private final HeaderMutator mutator;
   private final UpstreamProxy proxy;
+  private final SocketIoEndpoint socketIo;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
       Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy, HeaderMutator mutator,
-      UpstreamProxy proxy) {
+      UpstreamProxy proxy, SocketIoEndpoint socketIo) {
     this.health = health;
     this.audit = audit;
     this.trustedProxies = trustedProxies;
@@ -75,6 +81,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     this.policy = policy;
     this.mutator = mutator;
     this.proxy = proxy;
+    this.socketIo = socketIo;
   }
 
   @Override
@@ -113,6 +120,14 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     if (limited(request, exchange, limiters.perAddress().acquire(addressKey), "address_rate_limited")
         || limited(request, exchange, limiters.failedAuthentication().peek(addressKey), "failed_authentication_limited")) {
       return;
+    }
+    if (socketIo.handles(target.path())) {
+      var refusal = socketIo.checkHandshake(request, target.path());
+      if (refusal.isPresent()) {
+        exchange.route(Optional.of(SocketIoEndpoint.ROUTE));
+        refuse(request, exchange, refusal.get().error(), refusal.get().reason());
+        return;
+      }
     }
     request.pause();
     authenticator.authenticate(request)
@@ -165,6 +180,10 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       principal = Optional.empty();
     }
     exchange.principal(principal);
+    if (socketIo.handles(target.path())) {
+      upgradeSocketIo(request, exchange, addressKey, principal);
+      return;
+    }
     var match = policy.match(target.method(), target.path());
     exchange.route(match);
     AccessDecision decision = policy.authorize(match, principal.map(Principal::scopes));
@@ -182,6 +201,24 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     forward.set(UpstreamProxy.FORWARD_TARGET_HEADER, target.forwardTarget());
     request.headers().clear().addAll(forward);
     proxy.handle(request);
+  }
+
+  /** The Socket.IO handshake after authentication: a token-less upgrade authenticates at CONNECT. */
+  private void upgradeSocketIo(HttpServerRequest request, Exchange exchange, String addressKey,
+      Optional<Principal> principal) {
+    exchange.route(Optional.of(SocketIoEndpoint.ROUTE));
+    var refusal = socketIo.checkCaller(principal);
+    if (refusal.isPresent()) {
+      refuse(request, exchange, refusal.get().error(), refusal.get().reason());
+      return;
+    }
+    if (principal.isPresent()
+        && limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")) {
+      return;
+    }
+    exchange.allow();
+    socketIo.upgrade(request, new SocketIoEndpoint.Handshake(exchange.requestId(), exchange.clientAddress(),
+        addressKey, exchange.userAgent(), principal));
   }
 
   private boolean limited(HttpServerRequest request, Exchange exchange, RateDecision decision, String reason) {
