@@ -201,8 +201,8 @@ public final class ConfigLoader {
         Optional.ofNullable(at(tree, "socketio.maxMessageBytes")).map(JsonNode::asInt)
             .orElse(SocketIoSettings.DEFAULT_MAX_MESSAGE_BYTES),
         budget(tree, "socketio.messageRate", SocketIoSettings.DEFAULT_MESSAGE_RATE, sources),
-        positive(tree, "socketio.recheckInterval", SocketIoSettings.DEFAULT_RECHECK_INTERVAL, sources),
-        positive(tree, "socketio.connectTimeout", SocketIoSettings.DEFAULT_CONNECT_TIMEOUT, sources));
+        duration(tree, "socketio.recheckInterval", SocketIoSettings.DEFAULT_RECHECK_INTERVAL, sources),
+        duration(tree, "socketio.connectTimeout", SocketIoSettings.DEFAULT_CONNECT_TIMEOUT, sources));
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
         limits, socketIo);
   }
@@ -215,14 +215,6 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key + ".interval", sources));
     }
-  }
-
-  private static Duration positive(JsonNode tree, String key, Duration fallback, Map<String, String> sources) {
-    Duration value = duration(tree, key, fallback, sources);
-    if (value.isZero()) {
-      throw new ConfigException(key, "must be positive" + ConfigSchema.from(key, sources));
-    }
-    return value;
   }
 
   private static TrustedProxies trustedProxies(JsonNode tree, Map<String, String> sources) {

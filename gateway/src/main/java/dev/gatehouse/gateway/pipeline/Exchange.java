@@ -22,6 +22,7 @@ public final class Exchange {
   private Optional<Principal> principal = Optional.empty();
   private boolean allowed;
   private String reason = "incomplete";
+  private boolean finished;
 
   Exchange(String requestId, long startedNanos, String method, String userAgent, String clientAddress) {
     this.requestId = requestId;
@@ -51,6 +52,15 @@ public final class Exchange {
   void deny(String reasonKey) {
     this.allowed = false;
     this.reason = reasonKey;
+  }
+
+  /** True the first time only: the exchange's log line and audit event are written once. */
+  boolean finish() {
+    if (finished) {
+      return false;
+    }
+    finished = true;
+    return true;
   }
 
   public String requestId() {

@@ -100,10 +100,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     Exchange exchange = new Exchange(id, started, request.method().name(),
         request.getHeader(HttpHeaders.USER_AGENT), request.remoteAddress().hostAddress());
-    AccessLog.whenDone(request, outcome -> {
-      AccessLog.log("main", id, request, started, outcome);
-      audit.record(exchange, request);
-    });
+    AccessLog.whenDone(request, outcome -> finish(request, exchange, outcome));
     if (!audit.admitting()) {
       refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "audit_unavailable");
       return;
@@ -146,10 +143,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     String id = AccessLog.begin(request);
     Exchange exchange = new Exchange(id, started, request.method().name(),
         request.getHeader(HttpHeaders.USER_AGENT), request.remoteAddress().hostAddress());
-    AccessLog.whenDone(request, outcome -> {
-      AccessLog.log("main", id, request, started, outcome);
-      audit.record(exchange, request);
-    });
+    AccessLog.whenDone(request, outcome -> finish(request, exchange, outcome));
     Throwable cause = request.decoderResult().cause();
     if (cause instanceof TooLongHttpHeaderException) {
       refuse(request, exchange, ErrorBody.HEADERS_TOO_LARGE, "headers_too_large");
@@ -217,8 +211,18 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       return;
     }
     exchange.allow();
+    // An upgraded request never ends as an HTTP response: its log line and event are written here.
     socketIo.upgrade(request, new SocketIoEndpoint.Handshake(exchange.requestId(), exchange.clientAddress(),
-        addressKey, exchange.userAgent(), principal));
+        addressKey, exchange.userAgent(), principal))
+        .onComplete(upgraded -> finish(request, exchange, upgraded.succeeded() ? "upgraded" : "aborted"));
+  }
+
+  /** The exchange's one access-log line and one audit event. */
+  private void finish(HttpServerRequest request, Exchange exchange, String outcome) {
+    if (exchange.finish()) {
+      AccessLog.log("main", exchange.requestId(), request, exchange.startedNanos(), outcome);
+      audit.record(exchange, request);
+    }
   }
 
   private boolean limited(HttpServerRequest request, Exchange exchange, RateDecision decision, String reason) {

@@ -146,17 +146,19 @@ public final class SocketIoEndpoint {
     return Optional.empty();
   }
 
-  /** Completes an upgrade the pipeline allowed and starts the session. */
-  public void upgrade(HttpServerRequest request, Handshake handshake) {
+  /**
+   * Completes an upgrade the pipeline allowed and starts the session; the future tells whether
+   * the WebSocket was established.
+   */
+  public Future<Void> upgrade(HttpServerRequest request, Handshake handshake) {
     Optional<String> token = BearerCredentials.extract(request).token();
-    request.toWebSocket().onComplete(upgraded -> {
-      if (upgraded.failed()) {
-        LOG.info("socket upgrade failed: kind={} requestId={}", upgraded.cause().getClass().getSimpleName(),
-            handshake.requestId());
-        return;
-      }
-      new SocketIoSession(this, upgraded.result(), handshake, token).start();
-    });
+    return request.toWebSocket()
+        .onFailure(e -> LOG.info("socket upgrade failed: kind={} requestId={}", e.getClass().getSimpleName(),
+            handshake.requestId()))
+        .map(socket -> {
+          new SocketIoSession(this, socket, handshake, token).start();
+          return null;
+        });
   }
 
   public Future<Void> close() {

@@ -440,6 +440,40 @@ class SocketIoIT {
     }
   }
 
+  @Test
+  @Tag("T-AUD-001")
+  void the_upgrade_itself_is_one_audit_event_under_the_socketio_route() throws Exception {
+    try (SocketIoTestClient client = SocketIoTestClient.open(port(), tokenA("upgrade-audit"))) {
+      client.handshake(null);
+    }
+    assertEquals(400, SocketIoTestClient.refusedUpgrade(port(), "/socket.io/?EIO=4&transport=polling", null));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<String> upgrades = upgradeEvents("upgrade-audit");
+    while (upgrades.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      upgrades = upgradeEvents("upgrade-audit");
+    }
+    Thread.sleep(300);
+    assertEquals(List.of("allow allowed 101"), upgradeEvents("upgrade-audit"));
+    assertTrue(query(null, "socketio_transport_refused", null, 400) >= 1, "the refused polling request is audited");
+  }
+
+  /** Decision and reason of the subject's events that are not message decisions (no message type). */
+  static List<String> upgradeEvents(String subject) throws Exception {
+    try (Connection c = DriverManager.getConnection(fixture.database.jdbcUrl());
+        PreparedStatement select = c.prepareStatement("SELECT decision, reason_key, status FROM audit_events"
+            + " WHERE subject = ? AND message_type IS NULL AND route_id = 'socketio'")) {
+      select.setString(1, subject);
+      List<String> found = new ArrayList<>();
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getObject(3));
+        }
+      }
+      return found;
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   static void awaitClosed(FakeSocketIoRuntime.Connection upstream) throws InterruptedException {
@@ -478,7 +512,7 @@ class SocketIoIT {
   static long query(String subject, String reason, String messageType, Integer status) throws Exception {
     try (Connection c = DriverManager.getConnection(fixture.database.jdbcUrl());
         PreparedStatement select = c.prepareStatement("SELECT count(*) FROM audit_events WHERE kind = 'websocket'"
-            + " AND subject IS NOT DISTINCT FROM ? AND reason_key = ? AND message_type = ?"
+            + " AND subject IS NOT DISTINCT FROM ? AND reason_key = ? AND message_type IS NOT DISTINCT FROM ?"
             + " AND status IS NOT DISTINCT FROM ? AND route_id = 'socketio'")) {
       select.setString(1, subject);
       select.setString(2, reason);
