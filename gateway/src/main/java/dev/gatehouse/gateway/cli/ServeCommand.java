@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.ConfigLoader;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.Setting;
+import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.server.Gateway;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,19 +47,22 @@ import sun.misc.Signal;
         "then these flags; later sources win. Keys: dataDir, server.listen, server.drainTimeout,",
         "server.nodeId, admin.listen, upstream.url, upstream.connectTimeout, upstream.responseTimeout,",
         "database.url, database.user, database.password, database.poolSize, server.trustedProxies,",
-        "upstream.apiKey, policy.file, tokens.*, secrets.*, limits.*, audit.retentionDays",
+        "upstream.apiKey, policy.file, tokens.*, secrets.*, limits.*, runtime.*, audit.retentionDays",
         "(schema: gateway/src/main/resources/schema/gatehouse-config.schema.json).",
         "Environment names are GATEHOUSE_ plus the key in upper snake case, e.g. GATEHOUSE_UPSTREAM_URL.",
         "",
         "Examples:",
         "  gatehouse serve",
         "  gatehouse serve --upstream http://127.0.0.1:3000 --listen 0.0.0.0:8080",
+        "  gatehouse serve --runtime eliza",
         "  GATEHOUSE_DATABASE_URL=postgresql://gh@db:5432/gatehouse gatehouse serve --config prod.yaml",
         "",
         "Exit codes: 0 stopped cleanly, 1 failed at runtime, 2 bad configuration (the message names the key)."})
 public final class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  /** Install (first start only) plus start of the managed runtime. */
+  private static final Duration RUNTIME_START_LIMIT = Duration.ofMinutes(20);
 
   @Spec
   CommandSpec spec;
@@ -78,6 +82,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
       description = "Admin listener (default: 127.0.0.1:8081; keep it off public interfaces).")
   String adminListen;
+
+  @Option(names = "--runtime", paramLabel = "KIND",
+      description = "Start and front a managed runtime: eliza installs @elizaos/server 1.7.2 with npm "
+          + "(once, into runtime.cacheDir) and runs it on 127.0.0.1 with a generated API key. Needs Node.js 20+.")
+  String runtime;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "State directory: admin token, embedded PostgreSQL (default: ./.gatehouse).")
@@ -101,7 +110,43 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private int serve(Vertx vertx, GatewayConfig cfg, PrintWriter err) {
+  private int serve(Vertx vertx, GatewayConfig configured, PrintWriter err) {
+    ManagedRuntime runtime = null;
+    GatewayConfig cfg = configured;
+    if (configured.runtime().managedEliza()) {
+      try {
+        runtime = await(ManagedRuntime.start(vertx, runtimeOptions(configured)), RUNTIME_START_LIMIT);
+      } catch (RuntimeException e) {
+        LOG.error("the managed runtime failed to start", e);
+        err.println("gatehouse: the managed elizaOS runtime failed to start: " + e.getMessage());
+        return Main.EXIT_FAILED;
+      }
+      cfg = configured.withUpstream(new GatewayConfig.Upstream(runtime.baseUrl(), configured.upstream().connectTimeout(),
+          configured.upstream().responseTimeout(), Optional.of(runtime.apiKey())));
+    }
+    try {
+      return serveGateway(vertx, cfg, err);
+    } finally {
+      if (runtime != null) {
+        stopRuntime(runtime);
+      }
+    }
+  }
+
+  static ManagedRuntime.Options runtimeOptions(GatewayConfig cfg) {
+    return new ManagedRuntime.Options(cfg.runtime().cacheDir(), cfg.dataDir().resolve("runtime"),
+        cfg.runtime().startTimeout());
+  }
+
+  private static void stopRuntime(ManagedRuntime runtime) {
+    try {
+      await(runtime.stop(), Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      LOG.error("the managed runtime did not stop cleanly (pid {})", runtime.pid(), e);
+    }
+  }
+
+  private int serveGateway(Vertx vertx, GatewayConfig cfg, PrintWriter err) {
     Gateway gateway;
     try {
       gateway = await(Gateway.start(vertx, cfg), Duration.ofMinutes(5));
@@ -152,6 +197,7 @@ public final class ServeCommand implements Callable<Integer> {
     add(flags, "server.listen", listen, "--listen");
     add(flags, "admin.listen", adminListen, "--admin-listen");
     add(flags, "upstream.url", upstream, "--upstream");
+    add(flags, "runtime.managed", runtime, "--runtime");
     return flags;
   }
 

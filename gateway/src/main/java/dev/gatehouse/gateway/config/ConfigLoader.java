@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.socketio.SocketIoSettings;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
@@ -64,7 +65,7 @@ public final class ConfigLoader {
       sources.put(s.key(), s.source());
     }
     schema.validate(tree, sources);
-    return build(tree, sources);
+    return build(tree, sources, env);
   }
 
   private ObjectNode readFile(Optional<Path> explicit, Map<String, String> sources) {
@@ -154,7 +155,7 @@ public final class ConfigLoader {
     }
   }
 
-  private GatewayConfig build(JsonNode tree, Map<String, String> sources) {
+  private GatewayConfig build(JsonNode tree, Map<String, String> sources, Map<String, String> env) {
     Path dataDir = Path.of(text(tree, "dataDir", GatewayConfig.DEFAULT_DATA_DIR));
     var server = new GatewayConfig.Server(
         listen(tree, "server.listen", GatewayConfig.DEFAULT_LISTEN, sources),
@@ -203,8 +204,20 @@ public final class ConfigLoader {
         budget(tree, "socketio.messageRate", SocketIoSettings.DEFAULT_MESSAGE_RATE, sources),
         duration(tree, "socketio.recheckInterval", SocketIoSettings.DEFAULT_RECHECK_INTERVAL, sources),
         duration(tree, "socketio.connectTimeout", SocketIoSettings.DEFAULT_CONNECT_TIMEOUT, sources));
+    var runtime = new GatewayConfig.RuntimeSettings(
+        text(tree, "runtime.managed", GatewayConfig.RuntimeSettings.NONE),
+        Path.of(text(tree, "runtime.cacheDir", ManagedRuntime.defaultCacheDir(env).toString())),
+        duration(tree, "runtime.startTimeout", ManagedRuntime.DEFAULT_START_TIMEOUT, sources));
+    if (runtime.managedEliza()) {
+      for (String key : List.of("upstream.url", "upstream.apiKey")) {
+        if (at(tree, key) != null) {
+          throw new ConfigException(key, "must not be set with runtime.managed eliza: the managed runtime is the upstream"
+              + ConfigSchema.from(key, sources));
+        }
+      }
+    }
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
-        limits, socketIo);
+        limits, socketIo, runtime);
   }
 
   private static RateBudget budget(JsonNode tree, String key, RateBudget fallback, Map<String, String> sources) {

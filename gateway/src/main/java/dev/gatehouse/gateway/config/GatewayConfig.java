@@ -27,7 +27,8 @@ public record GatewayConfig(
     Tokens tokens,
     Secrets secrets,
     Budgets limits,
-    SocketIoSettings socketIo) {
+    SocketIoSettings socketIo,
+    RuntimeSettings runtime) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -41,6 +42,31 @@ public record GatewayConfig(
   public static final int DEFAULT_POOL_SIZE = 8;
   /** Audit events older than this many days are dropped with their daily partition. */
   public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
+
+  /**
+   * The same configuration fronting another upstream: how {@code serve --runtime eliza} points
+   * the gateway at the runtime it started.
+   */
+  public GatewayConfig withUpstream(Upstream other) {
+    return new GatewayConfig(dataDir, server, admin, other, database, policyFile, auditRetentionDays, tokens, secrets,
+        limits, socketIo, runtime);
+  }
+
+  /**
+   * A runtime the gateway starts and stops itself. {@code managed} is {@link #NONE} (front
+   * {@code upstream.url}) or {@link #ELIZA} (install and run elizaOS, see
+   * {@code dev.gatehouse.gateway.runtime.ManagedRuntime}); {@code cacheDir} holds the npm
+   * install, shared by every gateway on the host.
+   */
+  public record RuntimeSettings(String managed, Path cacheDir, Duration startTimeout) {
+
+    public static final String NONE = "none";
+    public static final String ELIZA = "eliza";
+
+    public boolean managedEliza() {
+      return ELIZA.equals(managed);
+    }
+  }
 
   /** Rate budgets (token buckets); defaults are {@link dev.gatehouse.gateway.limit.Limits}. */
   public record Budgets(RateBudget perAddress, RateBudget perToken, RateBudget failedAuthentication) {}
