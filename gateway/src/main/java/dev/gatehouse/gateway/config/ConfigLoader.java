@@ -11,6 +11,7 @@ import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.runtime.ManagedRuntime;
+import dev.gatehouse.gateway.socketio.SocketIoSettings;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
 import dev.gatehouse.secrets.SecretValue;
@@ -197,6 +198,12 @@ public final class ConfigLoader {
         budget(tree, "limits.perAddress", Limits.PER_ADDRESS, sources),
         budget(tree, "limits.perToken", Limits.PER_TOKEN, sources),
         budget(tree, "limits.failedAuthentication", Limits.FAILED_AUTHENTICATION, sources));
+    var socketIo = new SocketIoSettings(
+        Optional.ofNullable(at(tree, "socketio.maxMessageBytes")).map(JsonNode::asInt)
+            .orElse(SocketIoSettings.DEFAULT_MAX_MESSAGE_BYTES),
+        budget(tree, "socketio.messageRate", SocketIoSettings.DEFAULT_MESSAGE_RATE, sources),
+        duration(tree, "socketio.recheckInterval", SocketIoSettings.DEFAULT_RECHECK_INTERVAL, sources),
+        duration(tree, "socketio.connectTimeout", SocketIoSettings.DEFAULT_CONNECT_TIMEOUT, sources));
     var runtime = new GatewayConfig.RuntimeSettings(
         text(tree, "runtime.managed", GatewayConfig.RuntimeSettings.NONE),
         Path.of(text(tree, "runtime.cacheDir", ManagedRuntime.defaultCacheDir(env).toString())),
@@ -210,7 +217,7 @@ public final class ConfigLoader {
       }
     }
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
-        limits, runtime);
+        limits, socketIo, runtime);
   }
 
   private static RateBudget budget(JsonNode tree, String key, RateBudget fallback, Map<String, String> sources) {

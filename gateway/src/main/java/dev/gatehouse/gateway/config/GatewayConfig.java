@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.config;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.socketio.SocketIoSettings;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
 import dev.gatehouse.secrets.SecretValue;
@@ -26,6 +27,7 @@ public record GatewayConfig(
     Tokens tokens,
     Secrets secrets,
     Budgets limits,
+    SocketIoSettings socketIo,
     RuntimeSettings runtime) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
@@ -47,7 +49,7 @@ public record GatewayConfig(
    */
   public GatewayConfig withUpstream(Upstream other) {
     return new GatewayConfig(dataDir, server, admin, other, database, policyFile, auditRetentionDays, tokens, secrets,
-        limits, runtime);
+        limits, socketIo, runtime);
   }
 
   /**

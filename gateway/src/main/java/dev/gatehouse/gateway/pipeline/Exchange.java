@@ -24,6 +24,7 @@ public final class Exchange {
   private Map<String, String> boundResources = Map.of();
   private boolean allowed;
   private String reason = "incomplete";
+  private boolean finished;
 
   Exchange(String requestId, long startedNanos, String method, String userAgent, String clientAddress) {
     this.requestId = requestId;
@@ -57,6 +58,15 @@ public final class Exchange {
   void deny(String reasonKey) {
     this.allowed = false;
     this.reason = reasonKey;
+  }
+
+  /** True the first time only: the exchange's log line and audit event are written once. */
+  boolean finish() {
+    if (finished) {
+      return false;
+    }
+    finished = true;
+    return true;
   }
 
   public String requestId() {

@@ -22,6 +22,7 @@ import dev.gatehouse.gateway.policy.RouteMatch;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.ForwardPlan;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AsyncResult;
@@ -53,6 +54,10 @@ import org.slf4j.LoggerFactory;
  *       resources recorded, secrets redacted).
  * </ol>
  *
+ * Requests under {@code /socket.io} go to the {@link SocketIoEndpoint} instead of the route
+ * policy and the proxy: its handshake rules apply before authentication, and an allowed upgrade
+ * is terminated by the gateway (route id {@value SocketIoEndpoint#ROUTE_ID}).
+ *
  * Each exchange ends in one access-log line and one audit event, allowed or denied; so do
  * requests the HTTP parser refuses before this pipeline sees them ({@link #handleInvalid}).
  */
@@ -73,10 +78,11 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final IsolationStage isolation;
   private final HeaderMutator mutator;
   private final UpstreamProxy proxy;
+  private final SocketIoEndpoint socketIo;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
       Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy, IsolationStage isolation,
-      HeaderMutator mutator, UpstreamProxy proxy) {
+      HeaderMutator mutator, UpstreamProxy proxy, SocketIoEndpoint socketIo) {
     this.health = health;
     this.audit = audit;
     this.trustedProxies = trustedProxies;
@@ -86,6 +92,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     this.isolation = isolation;
     this.mutator = mutator;
     this.proxy = proxy;
+    this.socketIo = socketIo;
   }
 
   @Override
@@ -104,10 +111,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     Exchange exchange = new Exchange(id, started, request.method().name(),
         request.getHeader(HttpHeaders.USER_AGENT), request.remoteAddress().hostAddress());
-    AccessLog.whenDone(request, outcome -> {
-      AccessLog.log("main", id, request, started, outcome);
-      audit.record(exchange, request);
-    });
+    AccessLog.whenDone(request, outcome -> finish(request, exchange, outcome));
     if (!audit.admitting()) {
       refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "audit_unavailable");
       return;
@@ -124,6 +128,14 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     if (limited(request, exchange, limiters.perAddress().acquire(addressKey), "address_rate_limited")
         || limited(request, exchange, limiters.failedAuthentication().peek(addressKey), "failed_authentication_limited")) {
       return;
+    }
+    if (socketIo.handles(target.path())) {
+      var refusal = socketIo.checkHandshake(request, target.path());
+      if (refusal.isPresent()) {
+        exchange.route(Optional.of(SocketIoEndpoint.ROUTE));
+        refuse(request, exchange, refusal.get().error(), refusal.get().reason());
+        return;
+      }
     }
     request.pause();
     authenticator.authenticate(request)
@@ -142,10 +154,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     String id = AccessLog.begin(request);
     Exchange exchange = new Exchange(id, started, request.method().name(),
         request.getHeader(HttpHeaders.USER_AGENT), request.remoteAddress().hostAddress());
-    AccessLog.whenDone(request, outcome -> {
-      AccessLog.log("main", id, request, started, outcome);
-      audit.record(exchange, request);
-    });
+    AccessLog.whenDone(request, outcome -> finish(request, exchange, outcome));
     Throwable cause = request.decoderResult().cause();
     if (cause instanceof TooLongHttpHeaderException) {
       refuse(request, exchange, ErrorBody.HEADERS_TOO_LARGE, "headers_too_large");
@@ -176,6 +185,10 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       principal = Optional.empty();
     }
     exchange.principal(principal);
+    if (socketIo.handles(target.path())) {
+      upgradeSocketIo(request, exchange, addressKey, principal);
+      return;
+    }
     var match = policy.match(target.method(), target.path());
     exchange.route(match);
     AccessDecision decision = policy.authorize(match, principal.map(Principal::scopes));
@@ -220,6 +233,34 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       proxy.handle(request, plan.get());
     } else {
       proxy.handle(request);
+    }
+  }
+
+  /** The Socket.IO handshake after authentication: a token-less upgrade authenticates at CONNECT. */
+  private void upgradeSocketIo(HttpServerRequest request, Exchange exchange, String addressKey,
+      Optional<Principal> principal) {
+    exchange.route(Optional.of(SocketIoEndpoint.ROUTE));
+    var refusal = socketIo.checkCaller(principal);
+    if (refusal.isPresent()) {
+      refuse(request, exchange, refusal.get().error(), refusal.get().reason());
+      return;
+    }
+    if (principal.isPresent()
+        && limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")) {
+      return;
+    }
+    exchange.allow();
+    // An upgraded request never ends as an HTTP response: its log line and event are written here.
+    socketIo.upgrade(request, new SocketIoEndpoint.Handshake(exchange.requestId(), exchange.clientAddress(),
+        addressKey, exchange.userAgent(), principal))
+        .onComplete(upgraded -> finish(request, exchange, upgraded.succeeded() ? "upgraded" : "aborted"));
+  }
+
+  /** The exchange's one access-log line and one audit event. */
+  private void finish(HttpServerRequest request, Exchange exchange, String outcome) {
+    if (exchange.finish()) {
+      AccessLog.log("main", exchange.requestId(), request, exchange.startedNanos(), outcome);
+      audit.record(exchange, request);
     }
   }
 

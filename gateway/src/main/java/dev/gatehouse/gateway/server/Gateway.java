@@ -38,6 +38,8 @@ import dev.gatehouse.gateway.policy.PolicyException;
 import dev.gatehouse.gateway.policy.PolicyLoader;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import dev.gatehouse.gateway.socketio.ChannelAccess;
+import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import dev.gatehouse.gateway.store.ChangeFeed;
 import dev.gatehouse.gateway.store.Database;
 import dev.gatehouse.gateway.store.MigrationSet;
@@ -78,6 +80,7 @@ public final class Gateway {
   private final GatewayConfig config;
   private final Vertx vertx;
   private final DataDirectory dataDir;
+  private final ChannelAccess channelAccess;
   private final Clock clock = Clock.systemUTC();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Database database;
@@ -90,20 +93,33 @@ public final class Gateway {
   private long retentionTimer = -1;
   private UpstreamProxy proxy;
   private OwnershipRegistry ownership;
+  private SocketIoEndpoint socketIo;
   private MainListener main;
   private HttpServer admin;
 
-  private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir) {
+  private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir, ChannelAccess channelAccess) {
     this.config = config;
     this.vertx = vertx;
     this.dataDir = dataDir;
+    this.channelAccess = channelAccess;
+  }
+
+  /**
+   * Starts a node with no resource ownership known to the Socket.IO endpoint
+   * ({@link ChannelAccess#NONE}: every channel join and send is refused).
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    return start(vertx, config, ChannelAccess.NONE);
   }
 
   /**
    * Starts a node on the caller's Vert.x instance. The caller owns it and closes it after
    * {@link #stop()} completes (closing Vert.x from inside its own callbacks would strand them).
+   *
+   * @param channelAccess which channels, message servers and agents each workspace owns, as the
+   *     Socket.IO endpoint checks them
    */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, ChannelAccess channelAccess) {
     DataDirectory dataDir;
     RoutePolicy policy;
     try {
@@ -119,7 +135,7 @@ public final class Gateway {
       closeQuietly(dataDir);
       return Future.failedFuture(new ConfigException("policy.file", e.getMessage()));
     }
-    Gateway gateway = new Gateway(config, vertx, dataDir);
+    Gateway gateway = new Gateway(config, vertx, dataDir, channelAccess);
     return gateway.startComponents(policy)
         .map(gateway)
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
@@ -173,19 +189,24 @@ public final class Gateway {
   }
 
   private Future<Void> listenMain(RoutePolicy policy, TokenVerifier verifier) {
+    DecisionAudit audit = new DecisionAudit(auditWriter);
+    RequestPipeline.Limiters limiters = new RequestPipeline.Limiters(
+        new RateLimiter(config.limits().perAddress()),
+        new RateLimiter(config.limits().failedAuthentication()),
+        new RateLimiter(config.limits().perToken()));
+    socketIo = new SocketIoEndpoint(vertx, config.upstream(), config.socketIo(), verifier, audit, channelAccess,
+        limiters.failedAuthentication(), limiters.perToken(), clock);
     RequestPipeline pipeline = new RequestPipeline(
         new HealthChecks(database, true),
-        new DecisionAudit(auditWriter),
+        audit,
         config.server().trustedProxies(),
-        new RequestPipeline.Limiters(
-            new RateLimiter(config.limits().perAddress()),
-            new RateLimiter(config.limits().failedAuthentication()),
-            new RateLimiter(config.limits().perToken())),
+        limiters,
         new BearerAuthenticator(verifier),
         policy,
         new IsolationStage(vertx, ownership, keyProvider.characterSealer()),
         new HeaderMutator(config.upstream().apiKey()),
-        proxy);
+        proxy,
+        socketIo);
     JwksHandler jwks = new JwksHandler(signingKeys);
     Handler<HttpServerRequest> handler = request -> {
       if (JwksHandler.PATH.equals(request.path())) {
@@ -195,7 +216,13 @@ public final class Gateway {
       }
     };
     ListenAddress address = config.server().listen();
-    return MainListener.start(vertx, serverOptions(address), handler, pipeline::handleInvalid,
+    // The Socket.IO endpoint enforces its own message cap; the parser must let such messages through to it.
+    HttpServerOptions options = serverOptions(address)
+        .setMaxWebSocketFrameSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE,
+            config.socketIo().maxMessageBytes()))
+        .setMaxWebSocketMessageSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE,
+            config.socketIo().maxMessageBytes()));
+    return MainListener.start(vertx, options, handler, pipeline::handleInvalid,
             config.server().eventLoops())
         .recover(failure -> Future.failedFuture(bindFailure("server.listen", address, failure)))
         .map(listener -> {
@@ -287,6 +314,7 @@ public final class Gateway {
     return Future.join(mainDown, adminDown)
         .transform(ignored -> auditWriter == null ? Future.succeededFuture() : auditWriter.close())
         .transform(ignored -> proxy == null ? Future.succeededFuture() : proxy.close())
+        .transform(ignored -> socketIo == null ? Future.succeededFuture() : socketIo.close())
         .transform(ignored -> issuers == null ? Future.succeededFuture() : issuers.close())
         .transform(ignored -> feed == null ? Future.succeededFuture() : feed.close())
         .transform(ignored -> database == null ? Future.succeededFuture() : database.close())

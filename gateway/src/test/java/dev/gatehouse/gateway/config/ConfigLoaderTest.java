@@ -105,6 +105,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void socket_limits_default_to_the_named_values_and_can_be_set() throws Exception {
+    GatewayConfig defaults = load("", Map.of());
+    GatewayConfig set = load("socketio:\n  maxMessageBytes: 4096\n  messageRate: {burst: 3, interval: 1s}\n",
+        Map.of("GATEHOUSE_SOCKETIO_RECHECK_INTERVAL", "250ms"), new Setting("socketio.connectTimeout", "2s", "--flag"));
+
+    assertEquals(dev.gatehouse.gateway.socketio.SocketIoSettings.defaults(), defaults.socketIo());
+    assertEquals(new dev.gatehouse.gateway.socketio.SocketIoSettings(4096,
+        new dev.gatehouse.gateway.limit.RateBudget(3, Duration.ofSeconds(1)), Duration.ofMillis(250),
+        Duration.ofSeconds(2)), set.socketIo());
+    ConfigException tooBig = rejected("socketio:\n  maxMessageBytes: 2000000\n", Map.of());
+    assertTrue(tooBig.getMessage().startsWith("socketio.maxMessageBytes: must be between 1024 and 1000000"),
+        tooBig.getMessage());
+    ConfigException zero = rejected("socketio:\n  recheckInterval: 0s\n", Map.of());
+    assertTrue(zero.getMessage().startsWith("socketio.recheckInterval: must be greater than zero"), zero.getMessage());
+  }
+
+  @Test
   void a_zero_burst_is_refused() {
     ConfigException e = rejected("limits:\n  perToken: {burst: 0}\n", Map.of());
 

@@ -11,14 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A runtime stand-in on a loopback port: {@code /echo} returns the request body and method,
- * {@code /slow} never answers, {@code /ws} echoes WebSocket messages. Every request's headers are
- * recorded for assertions.
+ * {@code /slow} never answers, {@code /socket.io/} is a {@link FakeSocketIoRuntime}, any other
+ * WebSocket path echoes messages. Every request's headers are recorded for assertions.
  */
 public final class TestUpstream implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private final List<Received> requests = new CopyOnWriteArrayList<>();
+  private final FakeSocketIoRuntime socketIo = new FakeSocketIoRuntime();
 
   /** One request as the upstream saw it. */
   public record Received(String path, MultiMap headers) {}
@@ -36,6 +37,11 @@ public final class TestUpstream implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + port();
+  }
+
+  /** The Socket.IO server on {@code /socket.io/}. */
+  public FakeSocketIoRuntime socketIo() {
+    return socketIo;
   }
 
   public List<Received> received() {
@@ -72,7 +78,11 @@ public final class TestUpstream implements AutoCloseable {
 
   private void echoWebSocket(ServerWebSocket ws) {
     requests.add(new Received(ws.path(), MultiMap.caseInsensitiveMultiMap().addAll(ws.headers())));
-    ws.textMessageHandler(ws::writeTextMessage);
+    if ("/socket.io/".equals(ws.path())) {
+      socketIo.accept(ws);
+    } else {
+      ws.textMessageHandler(ws::writeTextMessage);
+    }
   }
 
   @Override

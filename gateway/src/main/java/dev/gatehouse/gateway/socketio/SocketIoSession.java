@@ -1,0 +1,501 @@
+package dev.gatehouse.gateway.socketio;
+
+import dev.gatehouse.gateway.accesslog.RequestId;
+import dev.gatehouse.gateway.authn.AuthnResult;
+import dev.gatehouse.gateway.authn.BearerCredentials;
+import dev.gatehouse.gateway.authn.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client socket and, once its caller is authenticated, the gateway's own socket to the
+ * runtime. Confined to the client socket's event loop; client messages are handled one at a
+ * time, in order (the client socket is paused while a decision is pending).
+ *
+ * <h3>Lifecycle</h3>
+ * <ol>
+ *   <li>The gateway sends its own Engine.IO open packet and waits up to
+ *       {@code socketio.connectTimeout} for the Socket.IO CONNECT packet of the default namespace.
+ *   <li>CONNECT: the caller is the upgrade's principal, or the token in the CONNECT auth payload
+ *       is verified now. Refused: CONNECT_ERROR {@code {"message":"unauthorized"}} and close 1008;
+ *       the runtime is never dialled.
+ *   <li>The runtime is dialled; its open packet is consumed and the gateway's CONNECT carries
+ *       {@code {entityId, apiKey}}; its CONNECT answer is relayed. From then on the runtime's
+ *       messages are relayed as they are, and Engine.IO ping/pong pass through both ways.
+ *   <li>Each client event is decided by {@link EventPolicy}: allowed events are forwarded
+ *       rewritten; refused ones never reach the runtime, and the client gets
+ *       {@code messageError {"error":"forbidden"}} (or the acknowledgement, with that body).
+ * </ol>
+ *
+ * <h3>Closes</h3>
+ * <ul>
+ *   <li>1009: a client message over {@code socketio.maxMessageBytes};
+ *   <li>1008: the message rate exceeded, CONNECT refused or late, and the token expired, revoked
+ *       or its workspace locked (checked on every client message and every
+ *       {@code socketio.recheckInterval});
+ *   <li>1003: a binary message (no binary packets are supported);
+ *   <li>1011: the runtime or a dependency (token state, audit trail) unavailable.
+ * </ul>
+ * Each of these decisions, and every CONNECT and event decision, is one audit event. Engine.IO
+ * heartbeats are relayed without an event.
+ */
+final class SocketIoSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SocketIoSession.class);
+
+  static final short NORMAL = 1000;
+  static final short UNSUPPORTED_DATA = 1003;
+  static final short POLICY_VIOLATION = 1008;
+  static final short MESSAGE_TOO_BIG = 1009;
+  static final short INTERNAL_ERROR = 1011;
+
+  static final String TYPE_CONNECT = "socketio.connect";
+  static final String TYPE_DISCONNECT = "socketio.disconnect";
+  static final String TYPE_MESSAGE = "socketio.message";
+  static final String TYPE_SESSION = "socketio.session";
+  /** Engine.IO heartbeats, relayed as they are. */
+  private static final String PING = "2";
+  private static final String PONG = "3";
+  private static final String CLOSE = "1";
+  private static final String REFUSED_EVENT = "[\"messageError\",{\"error\":\"forbidden\"}]";
+  private static final String REFUSED_ACK = "[{\"error\":\"forbidden\"}]";
+  /** Heartbeat announced in the gateway's open packet: the runtime's own (elizaos-runtime §2). */
+  private static final int PING_INTERVAL_MS = 25_000;
+  private static final int PING_TIMEOUT_MS = 20_000;
+
+  private enum State { AWAITING_CONNECT, CONNECTING, OPEN, CLOSED }
+
+  private final SocketIoEndpoint endpoint;
+  private final ServerWebSocket client;
+  private final SocketIoEndpoint.Handshake handshake;
+  private final SocketAudit audit;
+  private State state = State.AWAITING_CONNECT;
+  private Principal principal;
+  private String token;
+  private String entityId;
+  private WebSocket upstream;
+  private Buffer message;
+  private boolean binaryMessage;
+  private long connectTimer = -1;
+  private long recheckTimer = -1;
+
+  SocketIoSession(SocketIoEndpoint endpoint, ServerWebSocket client, SocketIoEndpoint.Handshake handshake,
+      Optional<String> headerToken) {
+    this.endpoint = endpoint;
+    this.client = client;
+    this.handshake = handshake;
+    this.audit = new SocketAudit(endpoint.audit(), handshake);
+    this.principal = handshake.principal().orElse(null);
+    this.token = principal == null ? null : headerToken.orElse(null);
+  }
+
+  void start() {
+    client.frameHandler(this::onFrame);
+    client.closeHandler(v -> onClientClosed());
+    client.exceptionHandler(e -> LOG.debug("client socket error: kind={}", e.getClass().getSimpleName()));
+    JsonObject open = new JsonObject()
+        .put("sid", RequestId.next())
+        .put("upgrades", new JsonArray())
+        .put("pingInterval", PING_INTERVAL_MS)
+        .put("pingTimeout", PING_TIMEOUT_MS)
+        .put("maxPayload", endpoint.settings().maxMessageBytes());
+    client.writeTextMessage("0" + open.encode());
+    connectTimer = endpoint.vertx().setTimer(endpoint.settings().connectTimeout().toMillis(), id -> {
+      connectTimer = -1;
+      if (state == State.AWAITING_CONNECT || state == State.CONNECTING) {
+        closeFor("connect_timeout", POLICY_VIOLATION, TYPE_CONNECT, 0, System.nanoTime());
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ client side
+
+  private void onFrame(WebSocketFrame frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (frame.isText() || frame.isBinary()) {
+      message = Buffer.buffer();
+      binaryMessage = frame.isBinary();
+    } else if (!frame.isContinuation() || message == null) {
+      return;
+    }
+    message.appendBuffer(frame.binaryData());
+    if (message.length() > endpoint.settings().maxMessageBytes()) {
+      long size = message.length();
+      message = null;
+      closeFor("message_too_large", MESSAGE_TOO_BIG, TYPE_MESSAGE, size, System.nanoTime());
+      return;
+    }
+    if (frame.isFinal()) {
+      Buffer complete = message;
+      message = null;
+      if (binaryMessage) {
+        closeFor("binary_refused", UNSUPPORTED_DATA, TYPE_MESSAGE, complete.length(), System.nanoTime());
+      } else {
+        onMessage(complete.toString(StandardCharsets.UTF_8), complete.length());
+      }
+    }
+  }
+
+  private void onMessage(String text, long bytes) {
+    long started = System.nanoTime();
+    if (!endpoint.messageRate().acquire(handshake.requestId()).allowed()) {
+      closeFor("message_rate_limited", POLICY_VIOLATION, TYPE_MESSAGE, bytes, started);
+      return;
+    }
+    if (!audit.admitting()) {
+      closeFor("audit_unavailable", INTERNAL_ERROR, TYPE_MESSAGE, bytes, started);
+      return;
+    }
+    if (PING.equals(text) || PONG.equals(text)) {
+      if (state == State.OPEN) {
+        upstream.writeTextMessage(text);
+      }
+      return;
+    }
+    if (CLOSE.equals(text)) {
+      shutdown(NORMAL);
+      return;
+    }
+    Optional<SocketIoPacket> parsed = text.isEmpty() || text.charAt(0) != SocketIoPacket.ENGINE_MESSAGE
+        ? Optional.empty() : SocketIoPacket.parse(text.substring(1));
+    if (parsed.isEmpty()) {
+      refuse(null, Verdict.refuse("malformed_packet", TYPE_MESSAGE), bytes, started);
+      return;
+    }
+    SocketIoPacket packet = parsed.get();
+    if (!SocketIoPacket.DEFAULT_NAMESPACE.equals(packet.namespace())) {
+      refuse(packet, Verdict.refuse("namespace_refused", TYPE_MESSAGE), bytes, started);
+      return;
+    }
+    switch (packet.type()) {
+      case SocketIoPacket.CONNECT -> {
+        if (state == State.AWAITING_CONNECT) {
+          onConnect(packet, bytes, started);
+        } else {
+          refuse(packet, Verdict.refuse("already_connected", TYPE_CONNECT), bytes, started);
+        }
+      }
+      case SocketIoPacket.EVENT -> {
+        if (state == State.OPEN) {
+          onEvent(packet, bytes, started);
+        } else {
+          refuse(packet, Verdict.refuse("not_connected", TYPE_MESSAGE), bytes, started);
+        }
+      }
+      case SocketIoPacket.DISCONNECT -> {
+        if (state == State.OPEN) {
+          upstream.writeTextMessage(text);
+          audit.record(true, Verdict.ALLOWED, TYPE_DISCONNECT, Map.of(), null, bytes, bytes, started);
+        } else {
+          refuse(packet, Verdict.refuse("not_connected", TYPE_DISCONNECT), bytes, started);
+        }
+      }
+      default -> refuse(packet, Verdict.refuse("packet_refused", TYPE_MESSAGE), bytes, started);
+    }
+  }
+
+  private void onConnect(SocketIoPacket packet, long bytes, long started) {
+    state = State.CONNECTING;
+    client.pause();
+    Future<AuthnResult> authenticated;
+    if (principal != null) {
+      authenticated = Future.succeededFuture(new AuthnResult.Authenticated(principal));
+    } else if (!endpoint.failedAuthentication().peek(handshake.addressKey()).allowed()) {
+      connectRefused("failed_authentication_limited", "rate_limited", POLICY_VIOLATION, bytes, started);
+      return;
+    } else {
+      token = connectToken(packet.json());
+      authenticated = token == null
+          ? Future.succeededFuture(AuthnResult.NOT_APPLICABLE)
+          : endpoint.verifier().verify(token);
+    }
+    authenticated.onComplete(result -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (result.failed()) {
+        LOG.warn("socket authentication failed closed: kind={} requestId={}",
+            result.cause().getClass().getSimpleName(), handshake.requestId());
+        connectRefused("authentication_unavailable", "unavailable", INTERNAL_ERROR, bytes, started);
+      } else if (result.result() instanceof AuthnResult.Authenticated ok) {
+        boolean fromConnect = principal == null;
+        principal = ok.principal();
+        audit.principal(principal);
+        if (!SocketIoEndpoint.mayConnect(principal)) {
+          connectRefused("missing_scope", "forbidden", POLICY_VIOLATION, bytes, started);
+        } else if (fromConnect && !endpoint.perToken().acquire(principal.jti()).allowed()) {
+          connectRefused("token_rate_limited", "rate_limited", POLICY_VIOLATION, bytes, started);
+        } else {
+          entityId = EntityIds.of(principal.workspace(), principal.subject()).toString();
+          dial(bytes, started);
+        }
+      } else {
+        endpoint.failedAuthentication().acquire(handshake.addressKey());
+        String reason = result.result() instanceof AuthnResult.Rejected rejected
+            ? rejected.rejection().reason() : "no_credentials";
+        token = null;
+        connectRefused(reason, "unauthorized", POLICY_VIOLATION, bytes, started);
+      }
+    });
+  }
+
+  /** The token of a CONNECT auth payload {@code {"token": "..."}}, or null when there is none. */
+  private static String connectToken(String json) {
+    if (json.isEmpty()) {
+      return null;
+    }
+    try {
+      Object value = new JsonObject(json).getValue("token");
+      return value instanceof String s && !s.isEmpty() && s.length() <= BearerCredentials.MAX_TOKEN_CHARS ? s : null;
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
+  }
+
+  private void connectRefused(String reason, String clientError, short code, long bytes, long started) {
+    client.writeTextMessage("44" + new JsonObject().put("message", clientError).encode());
+    closeFor(reason, code, TYPE_CONNECT, bytes, started);
+  }
+
+  private void onEvent(SocketIoPacket packet, long bytes, long started) {
+    client.pause();
+    liveness().onComplete(live -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (live.failed() || live.result() != null) {
+        closeForLiveness(live, TYPE_MESSAGE, bytes, started);
+        return;
+      }
+      endpoint.policy().decide(packet, principal, entityId).onComplete(decided -> {
+        if (state == State.CLOSED) {
+          return;
+        }
+        Verdict verdict = decided.succeeded() ? decided.result() : Verdict.refuse("policy_failed", TYPE_MESSAGE);
+        if (verdict.allowed()) {
+          upstream.writeTextMessage(verdict.forward());
+          audit.record(true, verdict.reason(), verdict.messageType(), verdict.resourceIds(), null, bytes,
+              verdict.forward().getBytes(StandardCharsets.UTF_8).length, started);
+        } else {
+          refuse(packet, verdict, bytes, started);
+        }
+        resumeClient();
+      });
+    });
+  }
+
+  /** Refused: nothing reaches the runtime; the client gets the generic error. */
+  private void refuse(SocketIoPacket packet, Verdict verdict, long bytes, long started) {
+    if (state == State.OPEN && packet != null && packet.type() == SocketIoPacket.EVENT) {
+      client.writeTextMessage(packet.ackId() == null
+          ? "42" + REFUSED_EVENT
+          : "43" + packet.ackId() + REFUSED_ACK);
+    }
+    audit.record(false, verdict.reason(), verdict.messageType(), verdict.resourceIds(), null, bytes, 0, started);
+  }
+
+  private void resumeClient() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (upstream != null && upstream.writeQueueFull()) {
+      upstream.drainHandler(v -> {
+        if (state != State.CLOSED) {
+          client.resume();
+        }
+      });
+    } else {
+      client.resume();
+    }
+  }
+
+  private void onClientClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    cancelTimers();
+    if (upstream != null) {
+      upstream.close(NORMAL);
+    }
+  }
+
+  // ------------------------------------------------------------------ token liveness
+
+  /**
+   * Null while the caller's token is still good; otherwise the reason key (expired, revoked,
+   * workspace locked, ...). A failed future: the revocation state is not current (fail closed).
+   */
+  private Future<String> liveness() {
+    if (!endpoint.clock().instant().isBefore(principal.expiresAt())) {
+      return Future.succeededFuture("expired");
+    }
+    return endpoint.verifier().verify(token).map(result -> {
+      if (result instanceof AuthnResult.Authenticated ok) {
+        return ok.principal().jti().equals(principal.jti()) ? null : "token_changed";
+      }
+      return result instanceof AuthnResult.Rejected rejected ? rejected.rejection().reason() : "no_credentials";
+    });
+  }
+
+  private void closeForLiveness(io.vertx.core.AsyncResult<String> live, String messageType, long bytes,
+      long started) {
+    if (live.failed()) {
+      LOG.warn("socket token re-check failed closed: kind={} requestId={}", live.cause().getClass().getSimpleName(),
+          handshake.requestId());
+      closeFor("authentication_unavailable", INTERNAL_ERROR, messageType, bytes, started);
+    } else {
+      closeFor(live.result(), POLICY_VIOLATION, messageType, bytes, started);
+    }
+  }
+
+  private void startRechecks() {
+    recheckTimer = endpoint.vertx().setPeriodic(endpoint.settings().recheckInterval().toMillis(), id -> {
+      if (state != State.OPEN) {
+        return;
+      }
+      long started = System.nanoTime();
+      liveness().onComplete(live -> {
+        if (state != State.CLOSED && (live.failed() || live.result() != null)) {
+          closeForLiveness(live, TYPE_SESSION, 0, started);
+        }
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ runtime side
+
+  private void dial(long bytes, long started) {
+    endpoint.dial(handshake).onComplete(dialled -> {
+      if (dialled.failed()) {
+        LOG.warn("runtime socket failed: kind={} requestId={}", dialled.cause().getClass().getSimpleName(),
+            handshake.requestId());
+        if (state != State.CLOSED) {
+          connectRefused("upstream_unavailable", "bad_gateway", INTERNAL_ERROR, bytes, started);
+        }
+        return;
+      }
+      WebSocket ws = dialled.result();
+      if (state == State.CLOSED) {
+        ws.close(NORMAL);
+        return;
+      }
+      upstream = ws;
+      ws.textMessageHandler(text -> onUpstreamText(text, bytes, started));
+      ws.closeHandler(v -> onUpstreamClosed());
+      ws.exceptionHandler(e -> LOG.debug("runtime socket error: kind={}", e.getClass().getSimpleName()));
+    });
+  }
+
+  private void onUpstreamText(String text, long connectBytes, long connectStarted) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.CONNECTING) {
+      if (text.startsWith("0")) {
+        JsonObject auth = new JsonObject().put("entityId", entityId);
+        if (endpoint.runtimeKey() != null) {
+          auth.put("apiKey", endpoint.runtimeKey());
+        }
+        upstream.writeTextMessage("40" + auth.encode());
+        return;
+      }
+      if (text.startsWith("40")) {
+        state = State.OPEN;
+        if (connectTimer != -1) {
+          endpoint.vertx().cancelTimer(connectTimer);
+          connectTimer = -1;
+        }
+        client.writeTextMessage(text);
+        audit.record(true, Verdict.ALLOWED, TYPE_CONNECT, Map.of(), null, connectBytes, 0, connectStarted);
+        startRechecks();
+        resumeClient();
+        return;
+      }
+      if (text.startsWith("44")) {
+        connectRefused("upstream_refused", "bad_gateway", INTERNAL_ERROR, connectBytes, connectStarted);
+        return;
+      }
+    }
+    client.writeTextMessage(text);
+    if (client.writeQueueFull()) {
+      upstream.pause();
+      client.drainHandler(v -> {
+        if (state != State.CLOSED) {
+          upstream.resume();
+        }
+      });
+    }
+  }
+
+  private void onUpstreamClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    Short code = upstream.closeStatusCode();
+    shutdown(code != null && code == NORMAL ? NORMAL : INTERNAL_ERROR);
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /** Records the decision that ends the socket, then closes both sides with {@code code}. */
+  private void closeFor(String reason, short code, String messageType, long bytes, long started) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    audit.record(false, reason, messageType, Map.of(), (int) code, bytes, 0, started);
+    shutdown(code);
+  }
+
+  private void shutdown(short code) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    cancelTimers();
+    client.close(code, closeReason(code));
+    if (upstream != null) {
+      upstream.close(NORMAL);
+    }
+  }
+
+  private void cancelTimers() {
+    if (connectTimer != -1) {
+      endpoint.vertx().cancelTimer(connectTimer);
+      connectTimer = -1;
+    }
+    if (recheckTimer != -1) {
+      endpoint.vertx().cancelTimer(recheckTimer);
+      recheckTimer = -1;
+    }
+  }
+
+  /** Generic close reasons, the same words as the HTTP error bodies. */
+  private static String closeReason(short code) {
+    return switch (code) {
+      case POLICY_VIOLATION -> "forbidden";
+      case MESSAGE_TOO_BIG -> "payload_too_large";
+      case UNSUPPORTED_DATA -> "unsupported_data";
+      case INTERNAL_ERROR -> "unavailable";
+      default -> "";
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "SocketIoSession[requestId=" + handshake.requestId() + ", state=" + state + "]";
+  }
+}

@@ -1,0 +1,142 @@
+package dev.gatehouse.gateway.testsupport;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A minimal Socket.IO v5 client over the Engine.IO v4 WebSocket transport, for tests: it sends
+ * the raw packets a real client sends ({@code 40{auth}}, {@code 42["event",payload]}) and records
+ * every message and the close code it gets.
+ */
+public final class SocketIoTestClient implements AutoCloseable {
+
+  /** What a client asks for: the WebSocket transport of Engine.IO v4. */
+  public static final String TARGET = "/socket.io/?EIO=4&transport=websocket";
+
+  private static final Vertx VERTX = Vertx.vertx();
+  private static final WebSocketClient CLIENT = VERTX.createWebSocketClient(
+      new WebSocketClientOptions().setMaxFrameSize(4 * 1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
+
+  private final WebSocket socket;
+  private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+
+  private SocketIoTestClient(WebSocket socket) {
+    this.socket = socket;
+    socket.textMessageHandler(received::add);
+    socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+  }
+
+  /** Opens a socket to {@link #TARGET}; {@code bearer} (may be null) goes in {@code Authorization}. */
+  public static SocketIoTestClient open(int port, String bearer) throws Exception {
+    // Handlers are set as the connection completes, on its event loop, so no early message is lost.
+    return Await.result(connect(port, TARGET, bearer).map(SocketIoTestClient::new));
+  }
+
+  /** The HTTP status of an upgrade the server refused; fails the test if it was accepted. */
+  public static int refusedUpgrade(int port, String target, String bearer) throws Exception {
+    try {
+      WebSocket accepted = Await.result(connect(port, target, bearer));
+      accepted.close();
+      throw new AssertionError("the upgrade to " + target + " was accepted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UpgradeRejectedException rejected) {
+        return rejected.getStatus();
+      }
+      throw e;
+    }
+  }
+
+  private static Future<WebSocket> connect(int port, String target, String bearer) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(port).setURI(target);
+    if (bearer != null) {
+      options.addHeader("Authorization", "Bearer " + bearer);
+    }
+    return CLIENT.connect(options);
+  }
+
+  /** Sends one raw Engine.IO message. */
+  public void send(String text) throws Exception {
+    Await.result(socket.writeTextMessage(text));
+  }
+
+  /** Sends the CONNECT packet of the default namespace with this auth payload (none when null). */
+  public void connect(JsonObject auth) throws Exception {
+    send("40" + (auth == null ? "" : auth.encode()));
+  }
+
+  /** Emits {@code event} with one argument. */
+  public void emit(String event, Object payload) throws Exception {
+    send("42" + new JsonArray().add(event).add(payload).encode());
+  }
+
+  /** The next message received; fails after 10 s. */
+  public String next() throws InterruptedException {
+    String message = received.poll(10, TimeUnit.SECONDS);
+    if (message == null) {
+      throw new AssertionError("no message within 10 s");
+    }
+    return message;
+  }
+
+  /** Skips messages until one matches; fails after 10 s. */
+  public String await(Predicate<String> matching) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      String message = received.poll(100, TimeUnit.MILLISECONDS);
+      if (message != null && matching.test(message)) {
+        return message;
+      }
+    }
+    throw new AssertionError("no matching message within 10 s");
+  }
+
+  /** The open packet, then CONNECT with {@code auth}, then the runtime's CONNECT answer. */
+  public void handshake(JsonObject auth) throws Exception {
+    String open = next();
+    if (!open.startsWith("0{")) {
+      throw new AssertionError("expected the Engine.IO open packet, got " + open);
+    }
+    connect(auth);
+    String answer = next();
+    if (!answer.startsWith("40")) {
+      throw new AssertionError("expected a CONNECT answer, got " + answer);
+    }
+  }
+
+  /** The close code the server sent; fails if the socket is still open after {@code limit}. */
+  public short awaitClose(Duration limit) throws Exception {
+    try {
+      Short code = closed.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      return code == null ? -1 : code;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the socket was still open after " + limit);
+    }
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!socket.isClosed()) {
+      socket.close();
+    }
+  }
+}
