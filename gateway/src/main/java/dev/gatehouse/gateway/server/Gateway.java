@@ -15,7 +15,9 @@ import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
 import dev.gatehouse.gateway.accesslog.AccessLog;
 import dev.gatehouse.gateway.admin.AdminApi;
 import dev.gatehouse.gateway.admin.AdminAuthenticator;
+import dev.gatehouse.gateway.admin.AlertRoutes;
 import dev.gatehouse.gateway.admin.AuditRoutes;
+import dev.gatehouse.gateway.admin.BlockRoutes;
 import dev.gatehouse.gateway.admin.BootstrapToken;
 import dev.gatehouse.gateway.admin.IssuerRoutes;
 import dev.gatehouse.gateway.admin.KeyRoutes;
@@ -274,7 +276,9 @@ public final class Gateway {
         new KeyRoutes(signingKeys),
         new IssuerRoutes(issuers),
         new MetricsRoutes(metrics),
-        new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys)))));
+        new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys))),
+        new AlertRoutes(new AlertStore(database.pool()), clock),
+        new BlockRoutes(blocks)));
     return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", router),
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
       admin = server;
