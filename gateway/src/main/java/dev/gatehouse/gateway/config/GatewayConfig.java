@@ -28,7 +28,8 @@ public record GatewayConfig(
     Secrets secrets,
     Budgets limits,
     SocketIoSettings socketIo,
-    RuntimeSettings runtime) {
+    RuntimeSettings runtime,
+    Detector detector) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -49,7 +50,7 @@ public record GatewayConfig(
    */
   public GatewayConfig withUpstream(Upstream other) {
     return new GatewayConfig(dataDir, server, admin, other, database, policyFile, auditRetentionDays, tokens, secrets,
-        limits, socketIo, runtime);
+        limits, socketIo, runtime, detector);
   }
 
   /**
@@ -67,6 +68,18 @@ public record GatewayConfig(
       return ELIZA.equals(managed);
     }
   }
+
+  /** {@code detector.allowedLateness} default for the detector inside serve. */
+  public static final Duration DEFAULT_DETECTOR_LATENESS = Duration.ofMillis(500);
+  /** {@code detector.webhook.timeout} default. */
+  public static final Duration DEFAULT_WEBHOOK_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * The detector inside serve: whether it runs, how long events are held for reordering, extra
+   * rule files, and the webhook that rules with a {@code webhook} response call.
+   */
+  public record Detector(boolean enabled, Duration allowedLateness, Optional<Path> rulesDirectory,
+      Optional<URI> webhookUrl, Duration webhookTimeout) {}
 
   /** Rate budgets (token buckets); defaults are {@link dev.gatehouse.gateway.limit.Limits}. */
   public record Budgets(RateBudget perAddress, RateBudget perToken, RateBudget failedAuthentication) {}
