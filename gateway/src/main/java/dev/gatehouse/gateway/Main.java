@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.cli.AuditCommand;
+import dev.gatehouse.gateway.cli.KeysCommand;
 import dev.gatehouse.gateway.cli.ServeCommand;
 import dev.gatehouse.gateway.cli.TokenCommand;
 import dev.gatehouse.gateway.cli.WorkspaceCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.VersionProvider.class,
     description = "Security gateway for agent runtimes: token-scoped access, workspace isolation, "
         + "sealed secrets and a tamper-evident audit trail in front of an elizaOS server.",
-    subcommands = {ServeCommand.class, WorkspaceCommand.class, TokenCommand.class, AuditCommand.class, SecretsCommand.class,
+    subcommands = {ServeCommand.class, WorkspaceCommand.class, TokenCommand.class, KeysCommand.class, AuditCommand.class, SecretsCommand.class,
         CommandLine.HelpCommand.class},
     footer = {
         "",
