@@ -46,6 +46,9 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setUsageHelpWidth(USAGE_WIDTH);
     cli.setExitCodeExceptionMapper(e -> EXIT_FAILED);
+    // Token and key ids are base64url, so some begin with '-': `--jti -hQ2...` must take the id
+    // as the value, not print the help. (A positional id goes after `--`.)
+    cli.setAllowOptionsAsOptionParameters(true);
     return cli;
   }
 

@@ -50,14 +50,19 @@ class KeysCommandIT {
   }
 
   static Run gatehouseWithTokenFile(Path tokenFile, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--admin-url", node.admin.url(), "--token-file", tokenFile.toString()));
+    return exactly(all.toArray(new String[0]));
+  }
+
+  /** Runs the arguments as given, without adding the connection options. */
+  static Run exactly(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--admin-url", node.admin.url(), "--token-file", tokenFile.toString()));
-    return new Run(cli.execute(all.toArray(new String[0])), out.toString(), err.toString());
+    return new Run(cli.execute(args), out.toString(), err.toString());
   }
 
   static int call(String token) throws Exception {
@@ -97,6 +102,27 @@ class KeysCommandIT {
     for (String privateField : List.of("\"d\"", "sealed", "private")) {
       assertFalse(after.out().contains(privateField), "no key material: " + privateField);
     }
+  }
+
+  @Test
+  void idsBeginningWithADashReachTheApiInTheDocumentedForms() {
+    // Ids are base64url, so one in 64 begins with '-'. Bare, "-hQ2x" is read as the clustered
+    // options -h..., prints the help and exits 0 without any request: hence the documented forms.
+    Run bare = gatehouse("keys", "retire", "-hQ2x");
+    assertTrue(bare.out().contains("Usage:") && !bare.err().contains("HTTP"), "bare: " + bare.out() + bare.err());
+
+    Run afterSeparator = exactly("keys", "retire", "--admin-url", node.admin.url(), "--token-file",
+        dataDir.resolve(BootstrapToken.FILE_NAME).toString(), "--", "-hQ2x");
+    assertEquals(1, afterSeparator.exit(), afterSeparator.err());
+    assertTrue(afterSeparator.err().contains("not_found (HTTP 404)"), "reached the API: " + afterSeparator.err());
+
+    Run revoke = exactly("token", "revoke", "--reason", "drill", "--admin-url", node.admin.url(), "--token-file",
+        dataDir.resolve(BootstrapToken.FILE_NAME).toString(), "--", "-Vx9");
+    assertTrue(revoke.err().contains("not_found (HTTP 404)"), "reached the API: " + revoke.err());
+
+    Run search = gatehouse("audit", "search", "--jti", "-hQ2x");
+    assertEquals(0, search.exit(), "an option value beginning with -h is a value: " + search.err());
+    assertFalse(search.out().contains("Usage:"));
   }
 
   @Test
