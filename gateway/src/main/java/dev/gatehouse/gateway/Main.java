@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway;
 
 import dev.gatehouse.gateway.cli.AuditCommand;
+import dev.gatehouse.gateway.cli.KeysCommand;
 import dev.gatehouse.gateway.cli.ServeCommand;
 import dev.gatehouse.gateway.cli.TokenCommand;
 import dev.gatehouse.gateway.cli.WorkspaceCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.VersionProvider.class,
     description = "Security gateway for agent runtimes: token-scoped access, workspace isolation, "
         + "sealed secrets and a tamper-evident audit trail in front of an elizaOS server.",
-    subcommands = {ServeCommand.class, WorkspaceCommand.class, TokenCommand.class, AuditCommand.class, SecretsCommand.class,
+    subcommands = {ServeCommand.class, WorkspaceCommand.class, TokenCommand.class, KeysCommand.class, AuditCommand.class, SecretsCommand.class,
         CommandLine.HelpCommand.class},
     footer = {
         "",
@@ -45,6 +46,9 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setUsageHelpWidth(USAGE_WIDTH);
     cli.setExitCodeExceptionMapper(e -> EXIT_FAILED);
+    // Token and key ids are base64url, so some begin with '-': `--jti -hQ2...` must take the id
+    // as the value, not print the help. (A positional id goes after `--`.)
+    cli.setAllowOptionsAsOptionParameters(true);
     return cli;
   }
 

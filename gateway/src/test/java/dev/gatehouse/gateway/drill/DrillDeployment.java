@@ -1,0 +1,151 @@
+package dev.gatehouse.gateway.drill;
+
+import dev.gatehouse.gateway.admin.BootstrapToken;
+import dev.gatehouse.gateway.authn.TestHttp;
+import dev.gatehouse.gateway.server.Gateway;
+import dev.gatehouse.gateway.testsupport.AdminClient;
+import dev.gatehouse.gateway.testsupport.RestartableDatabase;
+import dev.gatehouse.gateway.testsupport.TestGateways;
+import dev.gatehouse.gateway.testsupport.TestUpstream;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * What the drills run against: two gateway nodes ({@code drill-a}, {@code drill-b}) with their own
+ * data directories on one PostgreSQL (which a drill may stop and start) and one keyring, in front
+ * of a {@link TestUpstream}. Commands go to node A's admin API with the bootstrap token.
+ */
+final class DrillDeployment implements AutoCloseable {
+
+  static final String NODE_A = "drill-a";
+  static final String NODE_B = "drill-b";
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  final RestartableDatabase database;
+  final TestUpstream upstream;
+  final Gateway a;
+  final Gateway b;
+  final AdminClient admin;
+  final Path keyring;
+
+  DrillDeployment(Path temp) throws Exception {
+    database = new RestartableDatabase();
+    upstream = new TestUpstream();
+    keyring = temp.resolve("gateway-keyring.json");
+    a = node(Files.createDirectory(temp.resolve(NODE_A)), NODE_A);
+    b = node(Files.createDirectory(temp.resolve(NODE_B)), NODE_B);
+    admin = new AdminClient(a);
+  }
+
+  private Gateway node(Path dataDir, String nodeId) throws Exception {
+    return TestGateways.start(dataDir,
+        "upstream.url=" + upstream.url(),
+        "database.url=" + database.url(),
+        "secrets.keyring=" + keyring,
+        "server.nodeId=" + nodeId,
+        TestHttp.TRUST_LOOPBACK_PROXY);
+  }
+
+  /** A drill of {@code runbook} whose admin commands go to node A with the bootstrap token. */
+  Drill drill(Runbook runbook) {
+    return new Drill(runbook, admin.url(), a.config().dataDir().resolve(BootstrapToken.FILE_NAME));
+  }
+
+  /** GET {@code path} on a node's main listener as a client at {@code address}, with a bearer token or none. */
+  static int call(Gateway node, String path, String token, String address) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestGateways.mainUrl(node) + path))
+        .timeout(Duration.ofSeconds(10)).header("X-Forwarded-For", address);
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** Polls until a node answers {@code path} with {@code status}. */
+  static void awaitStatus(Gateway node, String path, String token, int status) throws Exception {
+    TestHttp.awaitStatus(TestGateways.mainUrl(node) + path, token, status, WAIT);
+  }
+
+  /** Polls the audit API (node A) until the events matching {@code query} satisfy {@code done}. */
+  JsonArray awaitEvents(String query, Predicate<JsonArray> done) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      HttpResponse<String> page = admin.get("/admin/v1/audit?limit=1000&" + query);
+      JsonArray events = page.statusCode() == 200 ? new JsonObject(page.body()).getJsonArray("events") : new JsonArray();
+      if (done.test(events)) {
+        return events;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("audit events for " + query + " did not arrive: " + events.size() + " found");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Polls until both nodes are ready and their audit spools are empty (replayed into PostgreSQL). */
+  void awaitRecovered() throws Exception {
+    for (Gateway node : new Gateway[] {a, b}) {
+      awaitStatus(node, "/readyz", null, 200);
+      AdminClient nodeAdmin = new AdminClient(node, admin.bootstrapToken());
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!spoolEmpty(nodeAdmin.get("/admin/v1/metrics"))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the audit spool of a node was not replayed in time");
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static boolean spoolEmpty(HttpResponse<String> metrics) {
+    return metrics.statusCode() == 200 && metrics.body().lines()
+        .filter(l -> l.startsWith("gatehouse_audit_spool_size_bytes"))
+        .allMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == 0.0)
+        && metrics.body().contains("gatehouse_audit_spool_size_bytes");
+  }
+
+  /** The chain head (highest sequence number) of a node, read directly from PostgreSQL. */
+  long head(String nodeId) throws Exception {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl());
+        PreparedStatement s = c.prepareStatement("SELECT max(seq) FROM audit_events WHERE node_id = ?")) {
+      s.setString(1, nodeId);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  /** Runs one statement directly on PostgreSQL, as a database insider would. */
+  void execute(String sql, Object... parameters) throws Exception {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl());
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        s.setObject(i + 1, parameters[i]);
+      }
+      s.executeUpdate();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    TestGateways.stopQuietly(a);
+    TestGateways.stopQuietly(b);
+    upstream.close();
+    database.close();
+  }
+}
