@@ -178,13 +178,14 @@ final class JwtCases {
     Map<String, Object> noIat = s.externalClaims();
     noIat.remove("iat");
     out.add(Attack.bearer("iat-missing", s.external(s.externalHeader(), noIat)));
-    String claims = Session.json(s.externalClaims());
-    String exp = "\"exp\":" + (now + 300);
-    out.add(Attack.bearer("exp-float", s.externalRaw(Session.json(s.externalHeader()), claims.replace(exp, exp + ".5"))));
-    out.add(Attack.bearer("exp-string", s.externalRaw(Session.json(s.externalHeader()),
-        claims.replace(exp, "\"exp\":\"" + (now + 300) + "\""))));
-    out.add(Attack.bearer("exp-huge", s.externalRaw(Session.json(s.externalHeader()),
-        claims.replace(exp, "\"exp\":99999999999999999999"))));
+    Map<String, Object> valid = s.externalClaims();
+    String claims = Session.json(valid);
+    String exp = "\"exp\":" + valid.get("exp");
+    String header = Session.json(s.externalHeader());
+    out.add(Attack.bearer("exp-float", s.externalRaw(header, replaceOnce(claims, exp, exp + ".5"))));
+    out.add(Attack.bearer("exp-string", s.externalRaw(header,
+        replaceOnce(claims, exp, "\"exp\":\"" + valid.get("exp") + "\""))));
+    out.add(Attack.bearer("exp-huge", s.externalRaw(header, replaceOnce(claims, exp, "\"exp\":99999999999999999999"))));
     s.refuseAll("BB-J12", out);
   }
 
@@ -241,9 +242,9 @@ final class JwtCases {
   private static void duplicates(Session s) throws Exception {
     String header = Session.json(s.externalHeader());
     String claims = Session.json(s.externalClaims());
-    String dupAlg = header.replace("{\"alg\":\"RS256\"", "{\"alg\":\"RS256\",\"alg\":\"none\"");
-    String dupSub = claims.replace("{", "{\"sub\":\"someone-else\",");
-    String dupWs = claims.replace("{", "{\"ws\":\"00000000-0000-0000-0000-000000000000\",");
+    String dupAlg = replaceOnce(header, "{\"alg\":\"RS256\"", "{\"alg\":\"RS256\",\"alg\":\"none\"");
+    String dupSub = replaceOnce(claims, "{", "{\"sub\":\"someone-else\",");
+    String dupWs = replaceOnce(claims, "{", "{\"ws\":\"00000000-0000-0000-0000-000000000000\",");
     String valid = s.external(s.externalHeader(), s.externalClaims());
     String[] p = valid.split("\\.");
     String polyglot = "{\"payload\":\"" + p[1] + "\",\"protected\":\"" + p[0] + "\",\"signature\":\"" + p[2] + "\"}";
@@ -361,6 +362,14 @@ final class JwtCases {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Replaces {@code what}, which must occur, so that a builder slip cannot turn an attack into a valid token. */
+  private static String replaceOnce(String text, String what, String with) {
+    if (!text.contains(what)) {
+      throw new IllegalStateException("attack builder: '" + what + "' not found");
+    }
+    return text.replace(what, with);
+  }
 
   /** A valid external-issuer token with some claims replaced. */
   private static Attack ext(Session s, String name, Map<String, Object> changes) throws Exception {

@@ -70,7 +70,6 @@ final class RequestCases {
         "underscore-name", auth + "X_Forwarded_For: 10.0.0.1\r\n",
         "bare-cr-in-value", auth + "X-Note: a\rb\r\n",
         "nul-in-value", auth + "X-Note: a\u0000b\r\n",
-        "obs-fold", auth + "X-Note: a\r\n b\r\n",
         "space-before-colon", auth + "X-Note : a\r\n");
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, String> r : requests.entrySet()) {
@@ -78,6 +77,13 @@ final class RequestCases {
       if (e.first() != 400) {
         problems.add(r.getKey() + ": first status " + e.first() + ", expected 400");
       }
+    }
+    // RFC 9112 lets a server unfold obs-fold into the previous value; it must never read the
+    // continuation line as a header of its own, here a credential.
+    RawHttp.Exchange folded = RawHttp.send(s.target.main(), start + "X-Note: a\r\n " + auth.trim()
+        + "\r\nConnection: close\r\n\r\n");
+    if (folded.first() / 100 == 2 || folded.first() < 0) {
+      problems.add("obs-fold: a folded continuation line was read as a credential (first status " + folded.first() + ")");
     }
     Session.fail("BB-HEADER", problems);
     s.controls("BB-HEADER");
