@@ -28,7 +28,6 @@ public final class SarifWriter {
     ObjectNode run = root.putArray("runs").addObject();
     ObjectNode driver = run.putObject("tool").putObject("driver");
     driver.put("name", "gatehouse-gate");
-    driver.put("informationUri", "https://gatehouse.dev/regression-tests");
     ArrayNode rules = driver.putArray("rules");
     Map<String, ReportRule> byId = new HashMap<>();
     for (ReportRule rule : report.rules()) {
