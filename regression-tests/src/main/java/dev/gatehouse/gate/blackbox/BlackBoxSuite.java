@@ -92,7 +92,9 @@ public final class BlackBoxSuite {
         Threat t = threats.get(id);
         rules.putIfAbsent(id, new ReportRule(id, t == null ? id : t.title(), t == null ? Severity.HIGH : t.severity()));
         if (r.outcome() == Outcome.FAILED) {
-          findings.add(new ReportFinding(id, id + " weakened: " + r.message(), null, 0));
+          // Located at the threat's entry in the register, so code-scanning uploads have a place to show it.
+          findings.add(new ReportFinding(id, id + " weakened: " + r.message(), Register.THREATS,
+              t == null ? 1 : t.line()));
         }
       }
     }

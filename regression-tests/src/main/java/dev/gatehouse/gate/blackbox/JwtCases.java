@@ -361,7 +361,7 @@ final class JwtCases {
         Attack.bearer("oct-as-rs256", Session.hs256(Session.json(octAsRs), claims, issuer.octKey().toByteArray()))));
   }
 
-  // ------------------------------------------------------------------ helpers
+  // ------------------------------------------------------------------ token parts and signing
 
   /** Replaces {@code what}, which must occur, so that a builder slip cannot turn an attack into a valid token. */
   private static String replaceOnce(String text, String what, String with) {

@@ -34,7 +34,7 @@ public final class TestReports {
     return cases;
   }
 
-  /** Reads every report of every module directly under {@code root} (and of {@code root} itself). */
+  /** Reads every report of every module directly under {@code root}. */
   public static TestReports load(Path root) throws IOException {
     List<Path> dirs = new ArrayList<>();
     try (Stream<Path> modules = Files.list(root)) {

@@ -51,6 +51,10 @@ class DependencyCheckCanaryIT {
         "-Dodc.dataDirectory=" + work.resolve(name + "-data"),
         "-Dodc.outputDirectory=" + output,
         "-Dodc.suppressions=" + ROOT.resolve("regression-tests/dependency-check/suppressions.xml")));
+    String repository = System.getProperty("maven.repo.local");
+    if (repository != null && !repository.isEmpty()) {
+      command.add("-Dmaven.repo.local=" + repository);
+    }
     command.addAll(List.of(extra));
     Path log = work.resolve(name + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
