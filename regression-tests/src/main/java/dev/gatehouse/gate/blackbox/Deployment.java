@@ -8,7 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The deployment under test, over HTTP only: its main listener and its admin plane, reached with
@@ -45,6 +48,19 @@ public final class Deployment {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(main + pathAndQuery)).timeout(TIMEOUT).GET();
     headers.forEach(request::header);
     return send(request.build());
+  }
+
+  /** Many GETs to the main listener at once, each with its own headers; answers in request order. */
+  List<Reply> getAll(String pathAndQuery, List<Map<String, String>> headers) {
+    List<CompletableFuture<Reply>> pending = new ArrayList<>();
+    for (Map<String, String> h : headers) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(main + pathAndQuery)).timeout(TIMEOUT).GET();
+      h.forEach(request::header);
+      long start = System.nanoTime();
+      pending.add(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Reply(
+          r.statusCode(), r.headers(), r.body(), Duration.ofNanos(System.nanoTime() - start))));
+    }
+    return pending.stream().map(CompletableFuture::join).toList();
   }
 
   /** A request to the admin plane with any headers (none of them the admin token unless given). */

@@ -49,7 +49,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("T-AUTH-001") @Tag("T-AUTH-002") @Tag("T-AUTH-003") @Tag("T-AUTH-004") @Tag("T-AUTH-005") @Tag("T-AUTH-006")
 @Tag("T-AUTH-007") @Tag("T-AUTH-009") @Tag("T-AUTH-011") @Tag("T-AUTH-012") @Tag("T-HYG-001") @Tag("T-HYG-002")
 @Tag("T-HYG-003") @Tag("T-HYG-005") @Tag("T-HYG-006") @Tag("T-ADM-001") @Tag("T-ADM-002") @Tag("T-ADM-004")
-@Tag("T-AUD-001") @Tag("T-AUD-004") @Tag("T-SEC-009") @Tag("T-SEC-012") @Tag("T-DOS-001") @Tag("T-SUP-002")
+@Tag("T-AUD-001") @Tag("T-AUD-004") @Tag("T-SEC-009") @Tag("T-SEC-012") @Tag("T-DOS-001") @Tag("T-DOS-002")
+@Tag("T-SUP-002")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BlackBoxIT {
 

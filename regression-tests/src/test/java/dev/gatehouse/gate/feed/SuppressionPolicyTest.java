@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Suppressions carry an expiry at most 90 days ahead and notes; the committed file follows the rule. */
+@Tag("T-SUP-001")
 class SuppressionPolicyTest {
 
   static final LocalDate TODAY = LocalDate.of(2026, 11, 21);
