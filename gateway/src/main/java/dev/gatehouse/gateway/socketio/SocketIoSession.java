@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.accesslog.RequestId;
 import dev.gatehouse.gateway.authn.AuthnResult;
 import dev.gatehouse.gateway.authn.BearerCredentials;
 import dev.gatehouse.gateway.authn.Principal;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h3>Closes</h3>
  * <ul>
- *   <li>1009: a client message over {@code socketio.maxMessageBytes};
+ *   <li>1009: a client message over {@code socketio.maxMessageBytes} (a single frame over the
+ *       listener's frame limit is dropped by the WebSocket decoder itself, see
+ *       {@link #onClientError});
  *   <li>1008: the message rate exceeded, CONNECT refused or late, and the token expired, revoked
  *       or its workspace locked (checked on every client message and every
  *       {@code socketio.recheckInterval});
@@ -103,7 +106,7 @@ final class SocketIoSession {
   void start() {
     client.frameHandler(this::onFrame);
     client.closeHandler(v -> onClientClosed());
-    client.exceptionHandler(e -> LOG.debug("client socket error: kind={}", e.getClass().getSimpleName()));
+    client.exceptionHandler(this::onClientError);
     JsonObject open = new JsonObject()
         .put("sid", RequestId.next())
         .put("upgrades", new JsonArray())
@@ -322,6 +325,19 @@ final class SocketIoSession {
     }
   }
 
+  /**
+   * A frame over the listener's frame limit is refused by the WebSocket decoder, which drops the
+   * connection itself; the decision is still recorded and the runtime side closed.
+   */
+  private void onClientError(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted
+        && corrupted.closeStatus().code() == MESSAGE_TOO_BIG) {
+      closeFor("message_too_large", MESSAGE_TOO_BIG, TYPE_MESSAGE, 0, System.nanoTime());
+    } else {
+      LOG.debug("client socket error: kind={}", failure.getClass().getSimpleName());
+    }
+  }
+
   private void onClientClosed() {
     if (state == State.CLOSED) {
       return;
@@ -443,6 +459,10 @@ final class SocketIoSession {
 
   private void onUpstreamClosed() {
     if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.CONNECTING) {
+      connectRefused("upstream_closed", "bad_gateway", INTERNAL_ERROR, 0, System.nanoTime());
       return;
     }
     Short code = upstream.closeStatusCode();
