@@ -284,8 +284,11 @@ public final class Gateway {
       }
     };
     ListenAddress address = config.server().listen();
-    // The Socket.IO endpoint enforces its own message cap; the parser must let such messages through to it.
+    // The Socket.IO endpoint enforces its own message cap; the parser must let such messages through
+    // to it. No WebSocket compression: a small compressed frame could inflate past every cap.
     HttpServerOptions options = serverOptions(address)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setMaxWebSocketFrameSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE,
             config.socketIo().maxMessageBytes()))
         .setMaxWebSocketMessageSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE,

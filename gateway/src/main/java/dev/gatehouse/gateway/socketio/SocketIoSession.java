@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.accesslog.RequestId;
 import dev.gatehouse.gateway.authn.AuthnResult;
 import dev.gatehouse.gateway.authn.BearerCredentials;
 import dev.gatehouse.gateway.authn.Principal;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -40,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h3>Closes</h3>
  * <ul>
- *   <li>1009: a client message over {@code socketio.maxMessageBytes};
+ *   <li>1009: a client message over {@code socketio.maxMessageBytes} (a single frame over the
+ *       listener's frame limit is dropped by the WebSocket decoder itself, see
+ *       {@link #onClientError});
  *   <li>1008: the message rate exceeded, CONNECT refused or late, and the token expired, revoked
- *       or its workspace locked (checked on every client message and every
+ *       or its workspace locked (checked before every client message once connected, and every
  *       {@code socketio.recheckInterval});
  *   <li>1003: a binary message (no binary packets are supported);
  *   <li>1011: the runtime or a dependency (token state, audit trail) unavailable.
@@ -103,7 +106,7 @@ final class SocketIoSession {
   void start() {
     client.frameHandler(this::onFrame);
     client.closeHandler(v -> onClientClosed());
-    client.exceptionHandler(e -> LOG.debug("client socket error: kind={}", e.getClass().getSimpleName()));
+    client.exceptionHandler(this::onClientError);
     JsonObject open = new JsonObject()
         .put("sid", RequestId.next())
         .put("upgrades", new JsonArray())
@@ -159,41 +162,64 @@ final class SocketIoSession {
       closeFor("audit_unavailable", INTERNAL_ERROR, TYPE_MESSAGE, bytes, started);
       return;
     }
+    client.pause();
+    Future<String> live = state == State.OPEN ? liveness() : Future.succeededFuture(null);
+    live.onComplete(checked -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (checked.failed() || checked.result() != null) {
+        closeForLiveness(checked, TYPE_MESSAGE, bytes, started);
+        return;
+      }
+      dispatch(text, bytes, started).onSuccess(resume -> {
+        if (resume) {
+          resumeClient();
+        }
+      });
+    });
+  }
+
+  /**
+   * Handles one client message of a caller whose token was just re-checked. The future tells
+   * whether to read the next message now (a CONNECT resumes reading only once the runtime answered).
+   */
+  private Future<Boolean> dispatch(String text, long bytes, long started) {
+    Future<Boolean> next = Future.succeededFuture(true);
     if (PING.equals(text) || PONG.equals(text)) {
       if (state == State.OPEN) {
         upstream.writeTextMessage(text);
       }
-      return;
+      return next;
     }
     if (CLOSE.equals(text)) {
       shutdown(NORMAL);
-      return;
+      return next;
     }
     Optional<SocketIoPacket> parsed = text.isEmpty() || text.charAt(0) != SocketIoPacket.ENGINE_MESSAGE
         ? Optional.empty() : SocketIoPacket.parse(text.substring(1));
     if (parsed.isEmpty()) {
       refuse(null, Verdict.refuse("malformed_packet", TYPE_MESSAGE), bytes, started);
-      return;
+      return next;
     }
     SocketIoPacket packet = parsed.get();
     if (!SocketIoPacket.DEFAULT_NAMESPACE.equals(packet.namespace())) {
       refuse(packet, Verdict.refuse("namespace_refused", TYPE_MESSAGE), bytes, started);
-      return;
+      return next;
     }
     switch (packet.type()) {
       case SocketIoPacket.CONNECT -> {
         if (state == State.AWAITING_CONNECT) {
           onConnect(packet, bytes, started);
-        } else {
-          refuse(packet, Verdict.refuse("already_connected", TYPE_CONNECT), bytes, started);
+          return Future.succeededFuture(false);
         }
+        refuse(packet, Verdict.refuse("already_connected", TYPE_CONNECT), bytes, started);
       }
       case SocketIoPacket.EVENT -> {
         if (state == State.OPEN) {
-          onEvent(packet, bytes, started);
-        } else {
-          refuse(packet, Verdict.refuse("not_connected", TYPE_MESSAGE), bytes, started);
+          return onEvent(packet, bytes, started);
         }
+        refuse(packet, Verdict.refuse("not_connected", TYPE_MESSAGE), bytes, started);
       }
       case SocketIoPacket.DISCONNECT -> {
         if (state == State.OPEN) {
@@ -205,11 +231,11 @@ final class SocketIoSession {
       }
       default -> refuse(packet, Verdict.refuse("packet_refused", TYPE_MESSAGE), bytes, started);
     }
+    return next;
   }
 
   private void onConnect(SocketIoPacket packet, long bytes, long started) {
     state = State.CONNECTING;
-    client.pause();
     Future<AuthnResult> authenticated;
     if (principal != null) {
       authenticated = Future.succeededFuture(new AuthnResult.Authenticated(principal));
@@ -270,30 +296,20 @@ final class SocketIoSession {
     closeFor(reason, code, TYPE_CONNECT, bytes, started);
   }
 
-  private void onEvent(SocketIoPacket packet, long bytes, long started) {
-    client.pause();
-    liveness().onComplete(live -> {
+  private Future<Boolean> onEvent(SocketIoPacket packet, long bytes, long started) {
+    return endpoint.policy().decide(packet, principal, entityId).transform(decided -> {
       if (state == State.CLOSED) {
-        return;
+        return Future.succeededFuture(false);
       }
-      if (live.failed() || live.result() != null) {
-        closeForLiveness(live, TYPE_MESSAGE, bytes, started);
-        return;
+      Verdict verdict = decided.succeeded() ? decided.result() : Verdict.refuse("policy_failed", TYPE_MESSAGE);
+      if (verdict.allowed()) {
+        upstream.writeTextMessage(verdict.forward());
+        audit.record(true, verdict.reason(), verdict.messageType(), verdict.resourceIds(), null, bytes,
+            verdict.forward().getBytes(StandardCharsets.UTF_8).length, started);
+      } else {
+        refuse(packet, verdict, bytes, started);
       }
-      endpoint.policy().decide(packet, principal, entityId).onComplete(decided -> {
-        if (state == State.CLOSED) {
-          return;
-        }
-        Verdict verdict = decided.succeeded() ? decided.result() : Verdict.refuse("policy_failed", TYPE_MESSAGE);
-        if (verdict.allowed()) {
-          upstream.writeTextMessage(verdict.forward());
-          audit.record(true, verdict.reason(), verdict.messageType(), verdict.resourceIds(), null, bytes,
-              verdict.forward().getBytes(StandardCharsets.UTF_8).length, started);
-        } else {
-          refuse(packet, verdict, bytes, started);
-        }
-        resumeClient();
-      });
+      return Future.succeededFuture(true);
     });
   }
 
@@ -319,6 +335,19 @@ final class SocketIoSession {
       });
     } else {
       client.resume();
+    }
+  }
+
+  /**
+   * A frame over the listener's frame limit is refused by the WebSocket decoder, which drops the
+   * connection itself; the decision is still recorded and the runtime side closed.
+   */
+  private void onClientError(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted
+        && corrupted.closeStatus().code() == MESSAGE_TOO_BIG) {
+      closeFor("message_too_large", MESSAGE_TOO_BIG, TYPE_MESSAGE, 0, System.nanoTime());
+    } else {
+      LOG.debug("client socket error: kind={}", failure.getClass().getSimpleName());
     }
   }
 
@@ -443,6 +472,10 @@ final class SocketIoSession {
 
   private void onUpstreamClosed() {
     if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.CONNECTING) {
+      connectRefused("upstream_closed", "bad_gateway", INTERNAL_ERROR, 0, System.nanoTime());
       return;
     }
     Short code = upstream.closeStatusCode();

@@ -204,6 +204,19 @@ class SocketIoIT {
   }
 
   @Test
+  void a_runtime_refusing_the_gateways_connect_gives_the_client_a_generic_error_and_1011() throws Exception {
+    runtime().refuseConnects(true);
+    try (SocketIoTestClient client = SocketIoTestClient.open(port(), tokenA("runtime-refused"))) {
+      client.next();
+      client.connect(null);
+      assertEquals("44{\"message\":\"bad_gateway\"}", client.next(), "the runtime's own message is not relayed");
+      assertEquals(1011, client.awaitClose(Duration.ofSeconds(5)));
+      awaitClosed(runtime().awaitConnection());
+    }
+    assertEquals(1, countEvents("runtime-refused", "upstream_refused", "socketio.connect", 1011));
+  }
+
+  @Test
   void engine_io_ping_and_pong_pass_through() throws Exception {
     try (SocketIoTestClient client = connected("heartbeat")) {
       FakeSocketIoRuntime.Connection upstream = runtime().awaitConnection();
@@ -335,6 +348,22 @@ class SocketIoIT {
       assertFalse(upstream.frames().stream().anyMatch(f -> f.startsWith("42")), "nothing of it reached the runtime");
     }
     assertEquals(1, countEvents("big", "message_too_large", "socketio.message", 1009));
+  }
+
+  @Test
+  @Tag("T-DOS-006")
+  void a_frame_over_the_listeners_frame_limit_drops_the_connection_and_is_audited() throws Exception {
+    try (SocketIoTestClient client = connected("huge")) {
+      FakeSocketIoRuntime.Connection upstream = runtime().awaitConnection();
+      client.emit("2", send(CHANNEL_A, SERVER_A, "x".repeat(70_000)));
+      // The WebSocket decoder refuses the frame by its header and drops the connection while the
+      // client is still sending, so the close frame (1009) may be lost to the reset (1006).
+      short code = client.awaitClose(Duration.ofSeconds(5));
+      assertTrue(code == 1009 || code == 1006, "closed with " + code);
+      awaitClosed(upstream);
+      assertFalse(upstream.frames().stream().anyMatch(f -> f.startsWith("42")), "nothing of it reached the runtime");
+    }
+    assertEquals(1, countEvents("huge", "message_too_large", "socketio.message", 1009));
   }
 
   @Test

@@ -20,6 +20,7 @@ public final class FakeSocketIoRuntime {
   public static final String CONNECTED = "40{\"sid\":\"runtime-socket\"}";
 
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
+  private volatile boolean refusing;
 
   /** One WebSocket the gateway opened to the runtime. */
   public static final class Connection {
@@ -76,7 +77,7 @@ public final class FakeSocketIoRuntime {
     socket.textMessageHandler(text -> {
       connection.frames.add(text);
       if (text.startsWith("40")) {
-        socket.writeTextMessage(CONNECTED);
+        socket.writeTextMessage(refusing ? "44{\"message\":\"Invalid or missing API Key\"}" : CONNECTED);
       }
     });
     socket.writeTextMessage(OPEN_PACKET);
@@ -99,8 +100,14 @@ public final class FakeSocketIoRuntime {
     return connections.get(0);
   }
 
-  /** Forgets every connection (between tests). */
+  /** Whether CONNECT is answered with the runtime's own refusal (a wrong API key) instead. */
+  public void refuseConnects(boolean refuse) {
+    this.refusing = refuse;
+  }
+
+  /** Forgets every connection and answers CONNECT again (between tests). */
   public void clear() {
     connections.clear();
+    refusing = false;
   }
 }
