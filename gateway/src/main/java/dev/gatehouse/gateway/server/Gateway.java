@@ -174,7 +174,8 @@ public final class Gateway {
         new RequestPipeline.Limiters(
             new RateLimiter(config.limits().perAddress()),
             new RateLimiter(config.limits().failedAuthentication()),
-            new RateLimiter(config.limits().perToken())),
+            new RateLimiter(config.limits().perToken()),
+            new RateLimiter(config.limits().perWorkspace())),
         new BearerAuthenticator(verifier),
         policy,
         new HeaderMutator(config.upstream().apiKey()),
