@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * <h3>Guarantees</h3>
  * <ul>
  *   <li>Installed once per cache directory ({@link RuntimeInstaller}), then started with
- *       {@code node} on {@code 127.0.0.1} only, on a free port, with a fresh random API key and
- *       {@code SECRET_SALT} per start, the web UI and plugin auto-install off, and Sentry without
- *       a transport.</li>
+ *       {@code node} on {@code 127.0.0.1} only, on a free port, with a fresh random API key per
+ *       start, a random {@code SECRET_SALT} kept in the data directory ({@link RuntimeSalt}), the
+ *       web UI and plugin auto-install off, and Sentry without a transport.</li>
  *   <li>The environment is an allowlist ({@link RuntimeEnvironment}); none of the gateway's own
  *       variables reach the runtime, and the start script keeps the runtime's credentials out of
  *       every agent's settings.</li>
@@ -85,6 +85,7 @@ public final class ManagedRuntime {
   private final OutputStream lifeline;
   private final Path log;
   private final long started;
+  private volatile boolean stopping;
 
   private ManagedRuntime(Vertx vertx, Process process, URI baseUrl, SecretValue apiKey, Path log, long started) {
     this.vertx = vertx;
@@ -94,6 +95,12 @@ public final class ManagedRuntime {
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
     this.lifeline = process.getOutputStream();
+    process.onExit().thenAccept(exited -> {
+      if (!stopping) {
+        LOG.error("{}@{} (pid {}) exited unexpectedly with code {}; requests now fail with 502; see {}",
+            PACKAGE, VERSION, exited.pid(), exited.exitValue(), log);
+      }
+    });
   }
 
   /**
@@ -140,7 +147,7 @@ public final class ManagedRuntime {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().clear();
-    builder.environment().putAll(RuntimeEnvironment.forRuntime(environment, key, randomSecret()));
+    builder.environment().putAll(RuntimeEnvironment.forRuntime(environment, key, RuntimeSalt.loadOrCreate(dataDir, RANDOM)));
     long started = System.nanoTime();
     Process process = builder.start();
     LOG.info("starting {}@{}: node pid {}, log {}", PACKAGE, VERSION, process.pid(), log);
@@ -232,6 +239,7 @@ public final class ManagedRuntime {
    * sent; after {@link #STOP_TIMEOUT} whatever is left is killed. Idempotent.
    */
   public Future<Void> stop() {
+    stopping = true;
     return blocking(vertx).executeBlocking(() -> {
       try {
         lifeline.close();
