@@ -15,6 +15,7 @@ import dev.gatehouse.gateway.isolation.IsolationStage;
 import dev.gatehouse.gateway.limit.AddressKey;
 import dev.gatehouse.gateway.limit.RateDecision;
 import dev.gatehouse.gateway.limit.RateLimiter;
+import dev.gatehouse.gateway.mutate.ClientIdentity;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.policy.AccessDecision;
@@ -46,12 +47,13 @@ import org.slf4j.LoggerFactory;
  *   <li>limit by client address, and by recent failed authentications from it (429);
  *   <li>authenticate the bearer token (401; a broken dependency is 503, never allow);
  *   <li>match the route and authorize its scopes (401/403/404);
- *   <li>limit by token (429);
+ *   <li>limit by token, then by the token's workspace (429);
  *   <li>workspace isolation ({@link IsolationStage}): resource ids owned by the caller's
  *       workspace, identity fields overwritten, the body checked (404/400/403/413; a broken
  *       dependency is 503);
- *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected) and
- *       proxy exactly the canonical target (with identity query values replaced); the JSON answer
+ *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected, the
+ *       client identity per {@link ClientIdentity}) and proxy exactly the canonical target (with
+ *       identity query values replaced); a 429 from the runtime is passed on, never retried; the JSON answer
  *       of an authenticated request goes through the response policy (lists filtered, created
  *       resources recorded, secrets redacted).
  * </ol>
@@ -70,7 +72,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   public static final String BLOCKED_REASON = "address_blocked";
 
   /** The gateway's limiters; see {@link dev.gatehouse.gateway.limit.Limits} for the budgets. */
-  public record Limiters(RateLimiter perAddress, RateLimiter failedAuthentication, RateLimiter perToken) {}
+  public record Limiters(RateLimiter perAddress, RateLimiter failedAuthentication, RateLimiter perToken,
+      RateLimiter perWorkspace) {}
 
   private final HealthChecks health;
   private final DecisionAudit audit;
@@ -84,6 +87,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final HeaderMutator mutator;
   private final UpstreamProxy proxy;
   private final SocketIoEndpoint socketIo;
+  private final ClientIdentity clientIdentity;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
       AddressBlocks blocks, Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy,
@@ -99,6 +103,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     this.mutator = mutator;
     this.proxy = proxy;
     this.socketIo = socketIo;
+    this.clientIdentity = proxy.upstream().clientIdentity();
   }
 
   @Override
@@ -207,7 +212,9 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       return;
     }
     if (principal.isPresent()
-        && limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")) {
+        && (limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")
+        || limited(request, exchange, limiters.perWorkspace().acquire(principal.get().workspace()),
+            "workspace_rate_limited"))) {
       return;
     }
     if (principal.isEmpty()) {
@@ -235,7 +242,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
 
   private void forward(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan) {
     exchange.allow();
-    MultiMap forward = mutator.forwardHeaders(request.headers(), exchange.clientAddress(), exchange.requestId(),
+    MultiMap forward = mutator.forwardHeaders(request.headers(),
+        clientIdentity.forwardedFor(exchange.clientAddress(), exchange.principal()), exchange.requestId(),
         request.canUpgradeToWebSocket());
     forward.set(UpstreamProxy.FORWARD_TARGET_HEADER, target);
     request.headers().clear().addAll(forward);

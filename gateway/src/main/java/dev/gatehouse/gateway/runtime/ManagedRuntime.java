@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * <h3>Guarantees</h3>
  * <ul>
  *   <li>Installed once per cache directory ({@link RuntimeInstaller}), then started with
- *       {@code node} on {@code 127.0.0.1} only, on a free port, with a fresh random API key and
- *       {@code SECRET_SALT} per start, the web UI and plugin auto-install off, and Sentry without
- *       a transport.</li>
+ *       {@code node} on {@code 127.0.0.1} only, on a free port, with a fresh random API key per
+ *       start, a random {@code SECRET_SALT} kept in the data directory ({@link RuntimeSalt}), the
+ *       web UI and plugin auto-install off, and Sentry without a transport.</li>
  *   <li>The environment is an allowlist ({@link RuntimeEnvironment}); none of the gateway's own
  *       variables reach the runtime, and the start script keeps the runtime's credentials out of
  *       every agent's settings.</li>
@@ -42,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *       fails with a {@link RuntimeStartException} naming the runtime's log file when Node is
  *       missing, npm fails, the process exits, or it is not healthy within the start timeout.
  *       Whatever was started is stopped again.</li>
- *   <li>The process tree is stopped by {@link #stop}. When the gateway dies without stopping
- *       it, the runtime sees its standard input (held open by the gateway) close and exits.</li>
+ *   <li>The process tree is stopped by {@link #stop}: the runtime's standard input, a pipe held
+ *       by the gateway, is closed and the runtime shuts down; it is killed if still running after
+ *       {@link #STOP_TIMEOUT}. When the gateway dies without stopping it, the pipe closes all the
+ *       same. The runtime ignores SIGINT, so ctrl-C in a terminal leaves it to the gateway to
+ *       stop it after draining.</li>
  * </ul>
  * The API key and salt are never logged and appear in no message or {@code toString()}.
  */
@@ -53,11 +55,11 @@ public final class ManagedRuntime {
 
   public static final String PACKAGE = "@elizaos/server";
   public static final String VERSION = "1.7.2";
-  /** Default time from process start to a healthy runtime (first start: about 10 s here). */
+  /** Default time from process start to a healthy runtime (10 to 30 s measured here). */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
-  /** After this long a runtime that ignores SIGTERM is killed. */
+  /** After this long a runtime that has not shut down is killed. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-  /** Bytes of randomness in the generated API key and salt. */
+  /** Bytes of randomness in the generated API key. */
   static final int SECRET_BYTES = 32;
   /** The runtime's own log, in its data directory. */
   public static final String LOG_FILE = "runtime.log";
@@ -82,9 +84,9 @@ public final class ManagedRuntime {
   private final Process process;
   private final URI baseUrl;
   private final SecretValue apiKey;
-  private final OutputStream lifeline;
   private final Path log;
   private final long started;
+  private volatile boolean stopping;
 
   private ManagedRuntime(Vertx vertx, Process process, URI baseUrl, SecretValue apiKey, Path log, long started) {
     this.vertx = vertx;
@@ -93,7 +95,12 @@ public final class ManagedRuntime {
     this.process = process;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
-    this.lifeline = process.getOutputStream();
+    process.onExit().thenAccept(exited -> {
+      if (!stopping) {
+        LOG.error("{}@{} (pid {}) exited unexpectedly with code {}; requests now fail with 502; see {}",
+            PACKAGE, VERSION, exited.pid(), exited.exitValue(), log);
+      }
+    });
   }
 
   /**
@@ -140,7 +147,7 @@ public final class ManagedRuntime {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().clear();
-    builder.environment().putAll(RuntimeEnvironment.forRuntime(environment, key, randomSecret()));
+    builder.environment().putAll(RuntimeEnvironment.forRuntime(environment, key, RuntimeSalt.loadOrCreate(dataDir, RANDOM)));
     long started = System.nanoTime();
     Process process = builder.start();
     LOG.info("starting {}@{}: node pid {}, log {}", PACKAGE, VERSION, process.pid(), log);
@@ -232,24 +239,30 @@ public final class ManagedRuntime {
    * sent; after {@link #STOP_TIMEOUT} whatever is left is killed. Idempotent.
    */
   public Future<Void> stop() {
+    stopping = true;
     return blocking(vertx).executeBlocking(() -> {
-      try {
-        lifeline.close();
-      } catch (IOException e) {
-        // Already closed: the process is going or gone.
-      }
       destroyTree(process);
       LOG.info("{}@{} stopped (pid {})", PACKAGE, VERSION, process.pid());
       return null;
     }, false);
   }
 
+  /**
+   * Closes the runtime's standard input, which makes the start script send itself SIGTERM
+   * (elizaOS then stops its agents and closes its database); whatever is still running after
+   * {@link #STOP_TIMEOUT}, the runtime or a process it started, is killed.
+   */
   private static void destroyTree(Process process) {
     List<ProcessHandle> children = process.descendants().toList();
-    process.destroy();
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // Already closed: the runtime is stopping.
+    }
     try {
       if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("elizaOS runtime (pid {}) ignored SIGTERM for {}; killing it", process.pid(), STOP_TIMEOUT);
+        LOG.warn("elizaOS runtime (pid {}) still running {} after its input closed; killing it", process.pid(),
+            STOP_TIMEOUT);
         process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {

@@ -260,7 +260,8 @@ public final class Gateway {
     RequestPipeline.Limiters limiters = new RequestPipeline.Limiters(
         new RateLimiter(config.limits().perAddress()),
         new RateLimiter(config.limits().failedAuthentication()),
-        new RateLimiter(config.limits().perToken()));
+        new RateLimiter(config.limits().perToken()),
+        new RateLimiter(config.limits().perWorkspace()));
     socketIo = new SocketIoEndpoint(vertx, config.upstream(), config.socketIo(), verifier, audit, channelAccess,
         limiters.failedAuthentication(), limiters.perToken(), clock);
     RequestPipeline pipeline = new RequestPipeline(
