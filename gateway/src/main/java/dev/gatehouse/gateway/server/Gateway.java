@@ -47,7 +47,7 @@ import dev.gatehouse.gateway.policy.PolicyException;
 import dev.gatehouse.gateway.policy.PolicyLoader;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
-import dev.gatehouse.gateway.socketio.ChannelAccess;
+import dev.gatehouse.gateway.socketio.RegistryChannelAccess;
 import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import dev.gatehouse.gateway.respond.AlertResponder;
 import dev.gatehouse.gateway.respond.Webhook;
@@ -94,7 +94,6 @@ public final class Gateway {
   private final GatewayConfig config;
   private final Vertx vertx;
   private final DataDirectory dataDir;
-  private final ChannelAccess channelAccess;
   private final Clock clock = Clock.systemUTC();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Database database;
@@ -115,29 +114,17 @@ public final class Gateway {
   private MainListener main;
   private HttpServer admin;
 
-  private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir, ChannelAccess channelAccess) {
+  private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir) {
     this.config = config;
     this.vertx = vertx;
     this.dataDir = dataDir;
-    this.channelAccess = channelAccess;
-  }
-
-  /**
-   * Starts a node with no resource ownership known to the Socket.IO endpoint
-   * ({@link ChannelAccess#NONE}: every channel join and send is refused).
-   */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    return start(vertx, config, ChannelAccess.NONE);
   }
 
   /**
    * Starts a node on the caller's Vert.x instance. The caller owns it and closes it after
    * {@link #stop()} completes (closing Vert.x from inside its own callbacks would strand them).
-   *
-   * @param channelAccess which channels, message servers and agents each workspace owns, as the
-   *     Socket.IO endpoint checks them
    */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, ChannelAccess channelAccess) {
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
     DataDirectory dataDir;
     RoutePolicy policy;
     List<RuleDefinition> rules;
@@ -160,7 +147,7 @@ public final class Gateway {
       closeQuietly(dataDir);
       return Future.failedFuture(e);
     }
-    Gateway gateway = new Gateway(config, vertx, dataDir, channelAccess);
+    Gateway gateway = new Gateway(config, vertx, dataDir);
     return gateway.startComponents(policy, rules)
         .map(gateway)
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
@@ -262,7 +249,7 @@ public final class Gateway {
         new RateLimiter(config.limits().failedAuthentication()),
         new RateLimiter(config.limits().perToken()),
         new RateLimiter(config.limits().perWorkspace()));
-    socketIo = new SocketIoEndpoint(vertx, config.upstream(), config.socketIo(), verifier, audit, channelAccess,
+    socketIo = new SocketIoEndpoint(vertx, config.upstream(), config.socketIo(), verifier, audit, new RegistryChannelAccess(ownership),
         limiters.failedAuthentication(), limiters.perToken(), clock);
     RequestPipeline pipeline = new RequestPipeline(
         new HealthChecks(database, true),

@@ -1,13 +1,14 @@
 package dev.gatehouse.gateway.socketio;
 
+import static dev.gatehouse.gateway.testsupport.Claims.claim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.gateway.ownership.ResourceKind;
 import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.server.Gateway;
 import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.ElizaRuntimes;
-import dev.gatehouse.gateway.testsupport.OwnedResources;
 import dev.gatehouse.gateway.testsupport.SocketIoTestClient;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
@@ -45,7 +46,6 @@ class SocketIoElizaIT {
   static TestDatabase database;
   static Gateway gateway;
   static AdminClient admin;
-  static final OwnedResources owned = new OwnedResources();
   static String workspaceA;
   static String workspaceB;
   static String server;
@@ -60,7 +60,7 @@ class SocketIoElizaIT {
     List<String> settings = new ArrayList<>(ElizaRuntimes.gatewaySettings(runtime));
     settings.add("database.url=" + database.url());
     settings.add("policy.file=" + ElizaRuntimes.DEFAULT_POLICY);
-    gateway = TestGateways.start(dir.resolve("gateway"), owned, settings.toArray(new String[0]));
+    gateway = TestGateways.start(dir.resolve("gateway"), settings.toArray(new String[0]));
     admin = new AdminClient(gateway);
     workspaceA = admin.createWorkspace("eliza-socket-a");
     workspaceB = admin.createWorkspace("eliza-socket-b");
@@ -72,7 +72,8 @@ class SocketIoElizaIT {
         .put("message_server_id", server)
         .put("participantCentralUserIds", new JsonArray().add(EntityIds.of(workspaceA, "alice").toString())))
         .getJsonObject("data").getString("id");
-    owned.channel(workspaceA, channel).messageServer(workspaceA, server);
+    claim(gateway, workspaceA, ResourceKind.CHANNEL, channel);
+    claim(gateway, workspaceA, ResourceKind.MESSAGE_SERVER, server);
   }
 
   @AfterAll

@@ -1,13 +1,14 @@
 package dev.gatehouse.gateway.socketio;
 
+import static dev.gatehouse.gateway.testsupport.Claims.claim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.gateway.ownership.ResourceKind;
 import dev.gatehouse.gateway.testsupport.FakeSocketIoRuntime;
 import dev.gatehouse.gateway.testsupport.GatewayFixture;
-import dev.gatehouse.gateway.testsupport.OwnedResources;
 import dev.gatehouse.gateway.testsupport.SocketIoTestClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,14 +55,13 @@ class SocketIoIT {
   @TempDir
   static Path dataDir;
   static GatewayFixture fixture;
-  static OwnedResources owned = new OwnedResources();
   static String workspaceA;
   static String workspaceB;
   static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    fixture = GatewayFixture.start(dataDir, owned,
+    fixture = GatewayFixture.start(dataDir,
         "upstream.apiKey=" + RUNTIME_KEY,
         "socketio.maxMessageBytes=" + MAX_MESSAGE_BYTES,
         "socketio.messageRate.burst=" + BURST,
@@ -69,8 +69,11 @@ class SocketIoIT {
         "socketio.recheckInterval=" + RECHECK.toMillis() + "ms");
     workspaceA = fixture.admin.createWorkspace("socket-a");
     workspaceB = fixture.admin.createWorkspace("socket-b");
-    owned.channel(workspaceA, CHANNEL_A).messageServer(workspaceA, SERVER_A).agent(workspaceA, AGENT_A)
-        .channel(workspaceB, CHANNEL_B).messageServer(workspaceB, SERVER_B);
+    claim(fixture.gateway, workspaceA, ResourceKind.CHANNEL, CHANNEL_A);
+    claim(fixture.gateway, workspaceA, ResourceKind.MESSAGE_SERVER, SERVER_A);
+    claim(fixture.gateway, workspaceA, ResourceKind.AGENT, AGENT_A);
+    claim(fixture.gateway, workspaceB, ResourceKind.CHANNEL, CHANNEL_B);
+    claim(fixture.gateway, workspaceB, ResourceKind.MESSAGE_SERVER, SERVER_B);
   }
 
   @AfterAll

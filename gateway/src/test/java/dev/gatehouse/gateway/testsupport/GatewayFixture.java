@@ -1,7 +1,6 @@
 package dev.gatehouse.gateway.testsupport;
 
 import dev.gatehouse.gateway.server.Gateway;
-import dev.gatehouse.gateway.socketio.ChannelAccess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,18 +26,12 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Settings as key=value pairs on top of the upstream and database URLs. */
   public static GatewayFixture start(Path dataDir, String... settings) throws Exception {
-    return start(dataDir, ChannelAccess.NONE, settings);
-  }
-
-  /** As {@link #start(Path, String...)}, with the resource ownership the Socket.IO endpoint checks. */
-  public static GatewayFixture start(Path dataDir, ChannelAccess channelAccess, String... settings)
-      throws Exception {
     TestDatabase database = new TestDatabase();
     TestUpstream upstream = new TestUpstream();
     List<String> all = new ArrayList<>(List.of("upstream.url=" + upstream.url(), "database.url=" + database.url()));
     all.addAll(List.of(settings));
     return new GatewayFixture(database, upstream,
-        TestGateways.start(dataDir, channelAccess, all.toArray(new String[0])));
+        TestGateways.start(dataDir, all.toArray(new String[0])));
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.gatehouse.gateway.config.ConfigLoader;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.Setting;
 import dev.gatehouse.gateway.server.Gateway;
-import dev.gatehouse.gateway.socketio.ChannelAccess;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,11 +25,6 @@ public final class TestGateways {
    */
   public static Gateway start(Path dataDir, String... settings) throws Exception {
     return Await.result(Gateway.start(VERTX, config(dataDir, settings)));
-  }
-
-  /** As {@link #start(Path, String...)}, with the resource ownership the Socket.IO endpoint checks. */
-  public static Gateway start(Path dataDir, ChannelAccess channelAccess, String... settings) throws Exception {
-    return Await.result(Gateway.start(VERTX, config(dataDir, settings), channelAccess));
   }
 
   /** {@code http://127.0.0.1:<main port>}. */
