@@ -75,9 +75,9 @@ final class DrillDeployment implements AutoCloseable {
     return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  /** Polls until a node answers {@code path} with {@code status}. */
-  static void awaitStatus(Gateway node, String path, String token, int status) throws Exception {
-    TestHttp.awaitStatus(TestGateways.mainUrl(node) + path, token, status, WAIT);
+  /** Polls until a node answers {@code path} with {@code status}; returns how long that took. */
+  static Duration awaitStatus(Gateway node, String path, String token, int status) throws Exception {
+    return TestHttp.awaitStatus(TestGateways.mainUrl(node) + path, token, status, WAIT);
   }
 
   /** Polls the audit API (node A) until the events matching {@code query} satisfy {@code done}. */
