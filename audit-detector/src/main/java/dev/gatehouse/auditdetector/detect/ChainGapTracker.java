@@ -10,16 +10,21 @@ import java.util.Map;
  */
 final class ChainGapTracker {
 
-  private final Map<String, Long> lastSeq = new HashMap<>();
+  /** Per node, a one-element holder of the highest sequence number seen (no boxing per event). */
+  private final Map<String, long[]> lastSeq = new HashMap<>();
 
   /** Sequence numbers missing just before {@code seq} on {@code nodeId}. */
   long gapBefore(String nodeId, long seq) {
-    Long last = lastSeq.get(nodeId);
-    if (last == null || seq <= last) {
-      lastSeq.merge(nodeId, seq, Math::max);
+    long[] last = lastSeq.get(nodeId);
+    if (last == null) {
+      lastSeq.put(nodeId, new long[] {seq});
       return 0;
     }
-    lastSeq.put(nodeId, seq);
-    return seq - last - 1;
+    if (seq <= last[0]) {
+      return 0;
+    }
+    long gap = seq - last[0] - 1;
+    last[0] = seq;
+    return gap;
   }
 }

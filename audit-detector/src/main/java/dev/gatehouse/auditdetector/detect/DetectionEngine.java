@@ -108,6 +108,22 @@ public final class DetectionEngine {
     return findings;
   }
 
+  /**
+   * The highest sequence number of {@code nodeId} such that no event of that node at or below it
+   * is still held for lateness: {@code lastAccepted} when none of the node's events is held, else
+   * one below the lowest held. A consumer stores this as its read position, so that after a
+   * restart it re-reads exactly the events that were accepted but not yet evaluated.
+   */
+  public long evaluatedThrough(String nodeId, long lastAccepted) {
+    long lowest = Long.MAX_VALUE;
+    for (Pending held : pending) {
+      if (nodeId.equals(held.event().nodeId())) {
+        lowest = Math.min(lowest, held.event().seq());
+      }
+    }
+    return lowest == Long.MAX_VALUE ? lastAccepted : Math.min(lastAccepted, lowest - 1);
+  }
+
   /** What the engine has done so far. */
   public EngineStats stats() {
     long suppressed = gate.suppressed();

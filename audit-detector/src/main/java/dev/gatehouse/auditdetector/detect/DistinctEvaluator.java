@@ -15,7 +15,8 @@ final class DistinctEvaluator extends RuleEvaluator<DistinctEvaluator.State> {
 
   static final class State {
     final SlidingWindow window = new SlidingWindow();
-    final Map<String, Integer> occurrences = new HashMap<>();
+    /** Occurrences in the window per value, as one-element holders (no boxing per event). */
+    final Map<String, int[]> occurrences = new HashMap<>();
   }
 
   DistinctEvaluator(Aggregation.Distinct distinct, int maxEntities) {
@@ -36,11 +37,14 @@ final class DistinctEvaluator extends RuleEvaluator<DistinctEvaluator.State> {
     if (value == null) {
       return null;
     }
-    state.occurrences.merge(value, 1, Integer::sum);
-    for (SlidingWindow.Entry gone : state.window.add(new SlidingWindow.Entry(timeMicros, event.ref(), value, 0),
-        windowMicros, DetectionEngine.MAX_WINDOW_EVENTS)) {
-      state.occurrences.computeIfPresent(gone.value(), (k, n) -> n == 1 ? null : n - 1);
-    }
+    state.occurrences.computeIfAbsent(value, v -> new int[1])[0]++;
+    state.window.add(new SlidingWindow.Entry(timeMicros, event.ref(), value, 0), windowMicros,
+        DetectionEngine.MAX_WINDOW_EVENTS, gone -> {
+          int[] count = state.occurrences.get(gone.value());
+          if (--count[0] == 0) {
+            state.occurrences.remove(gone.value());
+          }
+        });
     if (state.occurrences.size() < threshold) {
       return null;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The events of one entity within a window that ends at the newest event, oldest first, holding
@@ -20,13 +21,19 @@ final class SlidingWindow {
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
 
   /** Appends an event, then removes what fell out of the window or beyond the capacity. */
-  List<Entry> add(Entry entry, long windowMicros, int capacity) {
+  void add(Entry entry, long windowMicros, int capacity) {
+    add(entry, windowMicros, capacity, null);
+  }
+
+  /** As {@link #add(Entry, long, int)}, handing each removed entry to {@code removed}. */
+  void add(Entry entry, long windowMicros, int capacity, Consumer<Entry> removed) {
     entries.addLast(entry);
-    List<Entry> removed = new ArrayList<>(0);
     while (entries.size() > capacity || entry.timeMicros() - entries.peekFirst().timeMicros() > windowMicros) {
-      removed.add(entries.pollFirst());
+      Entry gone = entries.pollFirst();
+      if (removed != null) {
+        removed.accept(gone);
+      }
     }
-    return removed;
   }
 
   void clear() {

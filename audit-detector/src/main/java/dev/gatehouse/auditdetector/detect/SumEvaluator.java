@@ -37,10 +37,8 @@ final class SumEvaluator extends RuleEvaluator<SumEvaluator.State> {
       return null;
     }
     state.total += amount;
-    for (SlidingWindow.Entry gone : state.window.add(new SlidingWindow.Entry(timeMicros, event.ref(), null, amount),
-        windowMicros, DetectionEngine.MAX_WINDOW_EVENTS)) {
-      state.total -= gone.amount();
-    }
+    state.window.add(new SlidingWindow.Entry(timeMicros, event.ref(), null, amount), windowMicros,
+        DetectionEngine.MAX_WINDOW_EVENTS, gone -> state.total -= gone.amount());
     if (state.total < threshold) {
       return null;
     }

@@ -66,6 +66,12 @@ public final class TrafficGenerator {
   private record Pending(long arrivalMicros, AuditEvent event, String attackId, long seqSkip) {
   }
 
+  /** Fewest simulated days: attacks on dormant subjects (D19) need day 17 and later. */
+  public static final int MIN_DAYS = 18;
+  /** Fewest users per workspace: one office's worth. */
+  public static final int MIN_USERS_PER_WORKSPACE = 12;
+
+  private final int days;
   private final Random random;
   private final List<User> users = new ArrayList<>();
   private final List<InjectedAttack> attacks = new ArrayList<>();
@@ -74,16 +80,36 @@ public final class TrafficGenerator {
   private final Map<String, Integer> attackCounter = new HashMap<>();
   private long requestCounter;
 
-  /** A generator; the same seed always yields the same traffic. */
+  /** A generator of {@link #DAYS} days and {@link #USERS_PER_WORKSPACE} users per workspace. */
   public TrafficGenerator(long seed) {
+    this(seed, DAYS, USERS_PER_WORKSPACE);
+  }
+
+  /**
+   * A generator; the same arguments always yield the same traffic.
+   *
+   * @throws IllegalArgumentException for fewer than {@link #MIN_DAYS} days or
+   *     {@link #MIN_USERS_PER_WORKSPACE} users per workspace
+   */
+  public TrafficGenerator(long seed, int days, int usersPerWorkspace) {
+    if (days < MIN_DAYS || usersPerWorkspace < MIN_USERS_PER_WORKSPACE) {
+      throw new IllegalArgumentException("at least " + MIN_DAYS + " days and " + MIN_USERS_PER_WORKSPACE
+          + " users per workspace");
+    }
+    this.days = days;
     this.random = new Random(seed);
     for (int w = 0; w < WORKSPACES; w++) {
-      for (int u = 0; u < USERS_PER_WORKSPACE; u++) {
-        String office = u < USERS_PER_WORKSPACE / 3 ? "172.16." + w + "." + (1 + u / OFFICE_SIZE) : null;
+      for (int u = 0; u < usersPerWorkspace; u++) {
+        String office = u < usersPerWorkspace / 3 ? "172.16." + w + "." + (1 + u / OFFICE_SIZE) : null;
         users.add(new User("ws" + w + ".u" + u, "ws" + w, u, "10." + w + "." + u + "." + (2 + random.nextInt(200)),
-            office, random.nextDouble() < 0.05, u >= USERS_PER_WORKSPACE - DORMANT_VICTIMS / WORKSPACES - 1));
+            office, random.nextDouble() < 0.05, u >= usersPerWorkspace - DORMANT_VICTIMS / WORKSPACES - 1));
       }
     }
+  }
+
+  /** Simulated days. */
+  public int days() {
+    return days;
   }
 
   /** Subjects in the background (users, service accounts, operators). */
@@ -99,7 +125,7 @@ public final class TrafficGenerator {
   /** Generates the whole run, day by day, in arrival order. */
   public void generate(Consumer<LabelledEvent> sink) {
     List<List<Runnable>> attackPlan = planAttacks();
-    for (int day = 0; day < DAYS; day++) {
+    for (int day = 0; day < days; day++) {
       Instant dayStart = START.plus(Duration.ofDays(day));
       background(day, dayStart);
       attackPlan.get(day).forEach(Runnable::run);
@@ -205,7 +231,7 @@ public final class TrafficGenerator {
   /** {@link #ATTACKS_PER_RULE} attacks per rule at random times from {@link #FIRST_ATTACK_DAY}, by day. */
   private List<List<Runnable>> planAttacks() {
     List<List<Runnable>> byDay = new ArrayList<>();
-    for (int d = 0; d < DAYS; d++) {
+    for (int d = 0; d < days; d++) {
       byDay.add(new ArrayList<>());
     }
     List<Map.Entry<String, Consumer<Instant>>> kinds = List.of(
@@ -220,7 +246,7 @@ public final class TrafficGenerator {
     for (var kind : kinds) {
       for (int i = 0; i < ATTACKS_PER_RULE; i++) {
         int first = kind.getKey().equals("D19") ? 17 : FIRST_ATTACK_DAY;
-        int day = first + random.nextInt(DAYS - first);
+        int day = first + random.nextInt(days - first);
         Instant at = START.plus(Duration.ofDays(day)).plusSeconds(3600 + random.nextInt(20 * 3600));
         byDay.get(day).add(() -> kind.getValue().accept(at));
       }

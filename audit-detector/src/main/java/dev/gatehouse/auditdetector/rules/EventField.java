@@ -5,7 +5,6 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A field a rule can read, by its audit-schema name ({@code reason_key}, {@code client_address},
@@ -24,6 +23,15 @@ import java.util.stream.Collectors;
 public record EventField(String name, Function<DetectionEvent, String> reader) {
 
   private static final String RESOURCE_PREFIX = "resource_ids.";
+  /** Status codes as text, built once: rules compare the status on nearly every event. */
+  private static final String[] STATUS_TEXT = new String[AuditEvent.MAX_STATUS + 1];
+
+  static {
+    for (int status = AuditEvent.MIN_STATUS; status <= AuditEvent.MAX_STATUS; status++) {
+      STATUS_TEXT[status] = Integer.toString(status);
+    }
+  }
+
   private static final Map<String, Function<DetectionEvent, String>> READERS = Map.ofEntries(
       Map.entry("node_id", DetectionEvent::nodeId),
       Map.entry("seq", e -> e.seq() == 0 ? null : Long.toString(e.seq())),
@@ -33,7 +41,7 @@ public record EventField(String name, Function<DetectionEvent, String> reader) {
       Map.entry("request_id", e -> e.event().requestId()),
       Map.entry("decision", e -> e.event().decision().wireName()),
       Map.entry("reason_key", e -> e.event().reasonKey()),
-      Map.entry("status", e -> e.event().status() == null ? null : e.event().status().toString()),
+      Map.entry("status", e -> e.event().status() == null ? null : STATUS_TEXT[e.event().status()]),
       Map.entry("subject", e -> e.event().subject()),
       Map.entry("workspace", e -> e.event().workspace()),
       Map.entry("jti", e -> e.event().tokenId()),
@@ -81,9 +89,14 @@ public record EventField(String name, Function<DetectionEvent, String> reader) {
     if (event.resourceIds().isEmpty()) {
       return null;
     }
-    return event.resourceIds().entrySet().stream()
-        .map(entry -> entry.getKey() + "=" + entry.getValue())
-        .collect(Collectors.joining("&"));
+    StringBuilder joined = new StringBuilder();
+    for (Map.Entry<String, String> entry : event.resourceIds().entrySet()) {
+      if (joined.length() > 0) {
+        joined.append('&');
+      }
+      joined.append(entry.getKey()).append('=').append(entry.getValue());
+    }
+    return joined.toString();
   }
 
   private static String network(String address) {

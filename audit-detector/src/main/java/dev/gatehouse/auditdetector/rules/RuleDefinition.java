@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * @param entity fields whose values group events (the alert's subject); events missing one are skipped
  * @param where single-event filter applied before the aggregation
  * @param aggregation how matching events become a finding
+ * @param responses what to do when the rule opens an alert (possibly none)
  */
 public record RuleDefinition(String id, int version, String title, Severity severity, String attackTechnique,
-    String runbook, String falsePositives, List<EventField> entity, EventPredicate where, Aggregation aggregation) {
+    String runbook, String falsePositives, List<EventField> entity, EventPredicate where, Aggregation aggregation, List<RuleResponse> responses) {
 
   /** Rule ids: letters, digits, dots, dashes, underscores. */
   public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
@@ -40,6 +41,7 @@ public record RuleDefinition(String id, int version, String title, Severity seve
     }
     Objects.requireNonNull(where, "where");
     Objects.requireNonNull(aggregation, "aggregation");
+    responses = List.copyOf(responses);
   }
 
   /**

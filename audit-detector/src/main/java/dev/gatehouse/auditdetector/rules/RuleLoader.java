@@ -146,7 +146,18 @@ public final class RuleLoader {
     EventPredicate where = node.has("where") ? predicate(node.get("where")) : EventPredicate.ANY_EVENT;
     return new RuleDefinition(node.get("id").asText(), node.path("ruleVersion").asInt(1), node.get("title").asText(),
         Severity.fromWireName(node.get("severity").asText()), node.get("attack").asText(),
-        node.get("runbook").asText(), node.get("falsePositives").asText(), entity, where, aggregation(node));
+        node.get("runbook").asText(), node.get("falsePositives").asText(), entity, where, aggregation(node),
+        responses(node));
+  }
+
+  private static List<RuleResponse> responses(JsonNode node) {
+    List<RuleResponse> responses = new ArrayList<>();
+    for (JsonNode response : node.path("responses")) {
+      responses.add(new RuleResponse(RuleResponse.Action.fromWireName(response.get("action").asText()),
+          "automatic".equals(response.get("mode").asText()),
+          response.has("duration") ? duration(response, "duration") : null));
+    }
+    return responses;
   }
 
   private static Aggregation aggregation(JsonNode node) {

@@ -27,10 +27,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +98,8 @@ public final class AuditWriter {
   private volatile SpoolFile spool;
   private volatile String deploymentId;
   private volatile Future<Void> closing;
+  private volatile long durableCount;
+  private final List<Consumer<List<ChainedEvent>>> durableListeners = new CopyOnWriteArrayList<>();
 
   // Confined to the writer's context.
   private final ChainHasher hasher = new ChainHasher();
@@ -202,6 +206,25 @@ public final class AuditWriter {
   /** Events accepted and not yet taken into a batch. */
   public int queueDepth() {
     return depth.get();
+  }
+
+  /**
+   * Registers a listener that receives every batch of new events, in chain order, as soon as it
+   * is stored or spooled (events replayed from the spool were handed over when they were
+   * spooled). It runs on the writer's context: it must return quickly and never block. Events
+   * accepted before the registration are not handed over.
+   */
+  public void onDurable(Consumer<List<ChainedEvent>> listener) {
+    durableListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Whether every event accepted so far has been stored or spooled (and handed to the
+   * {@link #onDurable} listeners): a consumer that sees {@code true} knows no older event is
+   * still on its way.
+   */
+  public boolean settled() {
+    return durableCount >= accepted.get();
   }
 
   /** This writer's node id. */
@@ -533,6 +556,14 @@ public final class AuditWriter {
     if (inDatabase) {
       storedHead = ChainHead.of(batch.get(batch.size() - 1));
     }
+    for (Consumer<List<ChainedEvent>> listener : durableListeners) {
+      try {
+        listener.accept(batch);
+      } catch (RuntimeException e) {
+        LOG.error("audit durable-event listener failed", e);
+      }
+    }
+    durableCount = durable;
   }
 
   private void settleWaiters() {

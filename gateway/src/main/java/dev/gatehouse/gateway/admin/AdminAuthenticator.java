@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *       issuer) and carrying the scope {@value Scopes#GATEHOUSE_ADMIN}, or</li>
  *   <li>for {@code GET /admin/v1/audit} only (the exact normalized path the router matches), such
  *       a JWT carrying {@value AuditRoutes#READ_SCOPE} and bound to a workspace: it may search that
- *       workspace's audit events and nothing else.</li>
+ *       workspace's audit events and nothing else;</li>
+ *   <li>for the alert routes ({@code /admin/v1/alerts} and below) only, such a JWT bound to a
+ *       workspace carrying {@value AlertRoutes#READ_SCOPE} (GET) or {@value AlertRoutes#WRITE_SCOPE}
+ *       (GET and POST): it sees and changes that workspace's alerts and nothing else.</li>
  * </ul>
  * What was admitted is put on the routing context as an {@link Access} under {@link #ACCESS}.
  * Mount a {@code BodyHandler} before this handler (admin bodies are small and buffered whole, so
@@ -128,6 +132,16 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
         && ctx.request().method() == HttpMethod.GET && AuditRoutes.PATH.equals(ctx.normalizedPath())) {
       return Access.auditReader(principal.workspace());
     }
+    if (principal.workspace() != null && AlertRoutes.covers(ctx.normalizedPath())) {
+      boolean writer = principal.hasScope(AlertRoutes.WRITE_SCOPE);
+      HttpMethod method = ctx.request().method();
+      if (writer && (method == HttpMethod.GET || method == HttpMethod.POST)) {
+        return new Access(principal.workspace(), Set.of(AlertRoutes.READ_SCOPE, AlertRoutes.WRITE_SCOPE));
+      }
+      if (principal.hasScope(AlertRoutes.READ_SCOPE) && method == HttpMethod.GET) {
+        return new Access(principal.workspace(), Set.of(AlertRoutes.READ_SCOPE));
+      }
+    }
     return null;
   }
 
@@ -141,25 +155,40 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
   }
 
   /**
-   * What an admitted admin caller may see: everything ({@link #FULL}), or only the audit events
-   * of one workspace ({@link #auditReader}).
+   * What an admitted admin caller may do: everything ({@link #FULL}), or, bound to one workspace,
+   * what its {@code grants} allow on that workspace's data (audit search, alert triage).
    *
-   * @param auditWorkspace the only workspace whose audit events the caller may read, or null for
-   *     full admin access
+   * @param workspace the only workspace whose data the caller may reach, or null for full admin access
+   * @param grants the workspace-bound scopes that admitted the caller (empty for full access)
    */
-  public record Access(String auditWorkspace) {
+  public record Access(String workspace, Set<String> grants) {
 
     /** The bootstrap credential or a {@value Scopes#GATEHOUSE_ADMIN} token. */
-    public static final Access FULL = new Access(null);
+    public static final Access FULL = new Access(null, Set.of());
+
+    /** Copies the grants. */
+    public Access {
+      grants = Set.copyOf(grants);
+    }
 
     /** An {@value AuditRoutes#READ_SCOPE} token bound to {@code workspace}. */
     public static Access auditReader(String workspace) {
-      return new Access(Objects.requireNonNull(workspace, "workspace"));
+      return new Access(Objects.requireNonNull(workspace, "workspace"), Set.of(AuditRoutes.READ_SCOPE));
+    }
+
+    /** The workspace whose audit events the caller may read, or null for full admin access. */
+    public String auditWorkspace() {
+      return workspace;
     }
 
     /** Whether this is full admin access. */
     public boolean full() {
-      return auditWorkspace == null;
+      return workspace == null;
+    }
+
+    /** Whether a workspace-bound caller was admitted with {@code scope}. */
+    public boolean grants(String scope) {
+      return grants.contains(scope);
     }
   }
 }

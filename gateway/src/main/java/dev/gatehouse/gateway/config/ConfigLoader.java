@@ -141,6 +141,13 @@ public final class ConfigLoader {
           throw new ConfigException(s.key(), "must be an integer (from " + s.source() + ")");
         }
       }
+      case "boolean" -> {
+        String value = s.value().trim();
+        if (!value.equals("true") && !value.equals("false")) {
+          throw new ConfigException(s.key(), "must be true or false (from " + s.source() + ")");
+        }
+        node.put(leaf, Boolean.parseBoolean(value));
+      }
       case "array" -> {
         var array = node.putArray(leaf);
         for (String item : s.value().split(",")) {
@@ -196,8 +203,14 @@ public final class ConfigLoader {
         budget(tree, "limits.perAddress", Limits.PER_ADDRESS, sources),
         budget(tree, "limits.perToken", Limits.PER_TOKEN, sources),
         budget(tree, "limits.failedAuthentication", Limits.FAILED_AUTHENTICATION, sources));
+    var detector = new GatewayConfig.Detector(
+        Optional.ofNullable(at(tree, "detector.enabled")).map(JsonNode::asBoolean).orElse(true),
+        duration(tree, "detector.allowedLateness", GatewayConfig.DEFAULT_DETECTOR_LATENESS, sources),
+        Optional.ofNullable(at(tree, "detector.rulesDirectory")).map(n -> Path.of(n.asText())),
+        Optional.ofNullable(at(tree, "detector.webhook.url")).map(n -> uri("detector.webhook.url", n.asText(), sources)),
+        duration(tree, "detector.webhook.timeout", GatewayConfig.DEFAULT_WEBHOOK_TIMEOUT, sources));
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
-        limits);
+        limits, detector);
   }
 
   private static RateBudget budget(JsonNode tree, String key, RateBudget fallback, Map<String, String> sources) {

@@ -25,7 +25,8 @@ public record GatewayConfig(
     int auditRetentionDays,
     Tokens tokens,
     Secrets secrets,
-    Budgets limits) {
+    Budgets limits,
+    Detector detector) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -39,6 +40,18 @@ public record GatewayConfig(
   public static final int DEFAULT_POOL_SIZE = 8;
   /** Audit events older than this many days are dropped with their daily partition. */
   public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
+
+  /** {@code detector.allowedLateness} default for the detector inside serve. */
+  public static final Duration DEFAULT_DETECTOR_LATENESS = Duration.ofMillis(500);
+  /** {@code detector.webhook.timeout} default. */
+  public static final Duration DEFAULT_WEBHOOK_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * The detector inside serve: whether it runs, how long events are held for reordering, extra
+   * rule files, and the webhook that rules with a {@code webhook} response call.
+   */
+  public record Detector(boolean enabled, Duration allowedLateness, Optional<Path> rulesDirectory,
+      Optional<URI> webhookUrl, Duration webhookTimeout) {}
 
   /** Rate budgets (token buckets); defaults are {@link dev.gatehouse.gateway.limit.Limits}. */
   public record Budgets(RateBudget perAddress, RateBudget perToken, RateBudget failedAuthentication) {}

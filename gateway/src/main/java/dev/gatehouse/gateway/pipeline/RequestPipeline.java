@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.pipeline;
 import dev.gatehouse.gateway.accesslog.AccessLog;
 import dev.gatehouse.gateway.audit.DecisionAudit;
 import dev.gatehouse.gateway.authn.AuthnResult;
+import dev.gatehouse.gateway.block.AddressBlocks;
 import dev.gatehouse.gateway.authn.BearerAuthenticator;
 import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.canonical.CanonicalRequest;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>audit admission: when the audit trail cannot keep the event, 503 ({@code audit_unavailable});
  *   <li>canonicalize: one strict parse of the target and headers (400/405/431);
+ *   <li>refuse a blocked client address (403 {@code address_blocked}, see {@link AddressBlocks});
  *   <li>limit by client address, and by recent failed authentications from it (429);
  *   <li>authenticate the bearer token (401; a broken dependency is 503, never allow);
  *   <li>match the route and authorize its scopes (401/403/404);
@@ -50,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class RequestPipeline implements Handler<HttpServerRequest> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
+  /** Audit reason key of a request refused because its client address is blocked. */
+  public static final String BLOCKED_REASON = "address_blocked";
 
   /** The gateway's limiters; see {@link dev.gatehouse.gateway.limit.Limits} for the budgets. */
   public record Limiters(RateLimiter perAddress, RateLimiter failedAuthentication, RateLimiter perToken) {}
@@ -58,6 +62,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final DecisionAudit audit;
   private final RequestCanonicalizer canonicalizer = new RequestCanonicalizer();
   private final TrustedProxies trustedProxies;
+  private final AddressBlocks blocks;
   private final Limiters limiters;
   private final BearerAuthenticator authenticator;
   private final RoutePolicy policy;
@@ -65,11 +70,13 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final UpstreamProxy proxy;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
-      Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy, HeaderMutator mutator,
+      AddressBlocks blocks, Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy,
+      HeaderMutator mutator,
       UpstreamProxy proxy) {
     this.health = health;
     this.audit = audit;
     this.trustedProxies = trustedProxies;
+    this.blocks = blocks;
     this.limiters = limiters;
     this.authenticator = authenticator;
     this.policy = policy;
@@ -109,6 +116,10 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     CanonicalRequest target = (CanonicalRequest) canonical;
     String client = trustedProxies.clientAddress(request.remoteAddress().hostAddress(), request.headers());
     exchange.clientAddress(client);
+    if (blocks.isBlocked(client)) {
+      refuse(request, exchange, ErrorBody.FORBIDDEN, BLOCKED_REASON);
+      return;
+    }
     String addressKey = AddressKey.of(client);
     if (limited(request, exchange, limiters.perAddress().acquire(addressKey), "address_rate_limited")
         || limited(request, exchange, limiters.failedAuthentication().peek(addressKey), "failed_authentication_limited")) {

@@ -1,6 +1,12 @@
 package dev.gatehouse.gateway.server;
 
+import dev.gatehouse.auditdetector.alert.AlertStore;
+import dev.gatehouse.auditdetector.detect.EngineOptions;
+import dev.gatehouse.auditdetector.live.LiveDetector;
 import dev.gatehouse.auditdetector.query.AuditQuery;
+import dev.gatehouse.auditdetector.rules.RuleDefinition;
+import dev.gatehouse.auditdetector.rules.RuleFormatException;
+import dev.gatehouse.auditdetector.rules.RuleLoader;
 import dev.gatehouse.auditdetector.store.AuditSchema;
 import dev.gatehouse.auditdetector.verify.ChainVerifier;
 import dev.gatehouse.auditdetector.retention.RetentionJob;
@@ -9,7 +15,9 @@ import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
 import dev.gatehouse.gateway.accesslog.AccessLog;
 import dev.gatehouse.gateway.admin.AdminApi;
 import dev.gatehouse.gateway.admin.AdminAuthenticator;
+import dev.gatehouse.gateway.admin.AlertRoutes;
 import dev.gatehouse.gateway.admin.AuditRoutes;
+import dev.gatehouse.gateway.admin.BlockRoutes;
 import dev.gatehouse.gateway.admin.BootstrapToken;
 import dev.gatehouse.gateway.admin.IssuerRoutes;
 import dev.gatehouse.gateway.admin.KeyRoutes;
@@ -19,6 +27,7 @@ import dev.gatehouse.gateway.admin.WorkspaceRoutes;
 import dev.gatehouse.gateway.audit.CheckpointSigning;
 import dev.gatehouse.gateway.audit.DecisionAudit;
 import dev.gatehouse.gateway.authn.BearerAuthenticator;
+import dev.gatehouse.gateway.block.AddressBlocks;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.authn.TokenVerifier;
 import dev.gatehouse.gateway.config.ConfigException;
@@ -35,6 +44,8 @@ import dev.gatehouse.gateway.policy.PolicyException;
 import dev.gatehouse.gateway.policy.PolicyLoader;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import dev.gatehouse.gateway.respond.AlertResponder;
+import dev.gatehouse.gateway.respond.Webhook;
 import dev.gatehouse.gateway.store.ChangeFeed;
 import dev.gatehouse.gateway.store.Database;
 import dev.gatehouse.gateway.store.MigrationSet;
@@ -52,9 +63,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +83,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-  static final MigrationSet AUDIT_MIGRATIONS =
+  public static final MigrationSet AUDIT_MIGRATIONS =
       new MigrationSet("audit", AuditSchema.MIGRATION_LOCATION, AuditSchema.HISTORY_TABLE);
 
   private final GatewayConfig config;
@@ -81,9 +95,13 @@ public final class Gateway {
   private KeyProviderHandle keyProvider;
   private ChangeFeed feed;
   private RevocationState revocations;
+  private AddressBlocks blocks;
   private SigningKeys signingKeys;
   private IssuerRegistry issuers;
   private AuditWriter auditWriter;
+  private AlertStore alertStore;
+  private LiveDetector detector;
+  private Optional<Webhook> webhook = Optional.empty();
   private long retentionTimer = -1;
   private UpstreamProxy proxy;
   private MainListener main;
@@ -102,6 +120,7 @@ public final class Gateway {
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
     DataDirectory dataDir;
     RoutePolicy policy;
+    List<RuleDefinition> rules;
     try {
       dataDir = DataDirectory.acquire(config.dataDir());
     } catch (ConfigException e) {
@@ -115,13 +134,42 @@ public final class Gateway {
       closeQuietly(dataDir);
       return Future.failedFuture(new ConfigException("policy.file", e.getMessage()));
     }
+    try {
+      rules = detectionRules(config);
+    } catch (ConfigException e) {
+      closeQuietly(dataDir);
+      return Future.failedFuture(e);
+    }
     Gateway gateway = new Gateway(config, vertx, dataDir);
-    return gateway.startComponents(policy)
+    return gateway.startComponents(policy, rules)
         .map(gateway)
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private Future<Void> startComponents(RoutePolicy policy) {
+  /**
+   * The shipped rules plus those of {@code detector.rulesDirectory}; empty when the detector is off.
+   *
+   * @throws ConfigException if a rule file is unreadable or invalid
+   */
+  public static List<RuleDefinition> detectionRules(GatewayConfig config) {
+    if (!config.detector().enabled()) {
+      return List.of();
+    }
+    RuleLoader loader = new RuleLoader();
+    List<List<RuleDefinition>> sets = new ArrayList<>(List.of(loader.loadShipped()));
+    try {
+      if (config.detector().rulesDirectory().isPresent()) {
+        sets.add(loader.loadDirectory(config.detector().rulesDirectory().get()));
+      }
+      return RuleLoader.combine(sets);
+    } catch (RuleFormatException e) {
+      throw new ConfigException("detector.rulesDirectory", e.getMessage());
+    } catch (IOException | UncheckedIOException e) {
+      throw new ConfigException("detector.rulesDirectory", "cannot be read");
+    }
+  }
+
+  private Future<Void> startComponents(RoutePolicy policy, List<RuleDefinition> rules) {
     return Database.open(vertx, config.database(), dataDir.path(), List.of(MigrationSet.GATEWAY, AUDIT_MIGRATIONS))
         .compose(db -> {
           database = db;
@@ -132,11 +180,13 @@ public final class Gateway {
           keyProvider = provider;
           feed = new ChangeFeed(vertx, database.connectOptions());
           revocations = new RevocationState(vertx, database.pool(), feed, clock);
+          blocks = new AddressBlocks(database.pool(), feed, clock);
           signingKeys = new SigningKeys(vertx, database.pool(), provider.blobSealer(), feed);
           issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH, clock);
           // Listen before loading, so no change between the load and the subscription is missed.
           return feed.start()
               .compose(x -> revocations.start())
+              .compose(x -> blocks.start())
               .compose(x -> signingKeys.start(config.tokens().signingAlgorithm()))
               .compose(x -> issuers.start());
         })
@@ -147,6 +197,7 @@ public final class Gateway {
           auditWriter = writer;
           return scheduleRetention();
         })
+        .compose(v -> startDetector(rules))
         .compose(v -> {
           TokenVerifier verifier = new TokenVerifier(config.tokens().settings(), signingKeys, issuers, revocations, clock);
           proxy = new UpstreamProxy(vertx, config.upstream());
@@ -166,11 +217,32 @@ public final class Gateway {
     return job.run().mapEmpty();
   }
 
+  /**
+   * The detector evaluates this node's audit events as the writer makes them durable (after
+   * catching up from its stored read position) and runs the rules' responses.
+   */
+  private Future<Void> startDetector(List<RuleDefinition> rules) {
+    if (!config.detector().enabled()) {
+      return Future.succeededFuture();
+    }
+    alertStore = new AlertStore(database.pool());
+    webhook = config.detector().webhookUrl().map(url -> new Webhook(vertx, url, config.detector().webhookTimeout()));
+    AlertResponder responder = new AlertResponder(rules, alertStore, new AlertResponder.Actions(
+        new TokenRevoker(new TokenStore(database.pool()), revocations), new WorkspaceStore(database.pool()),
+        revocations, blocks, webhook), new DecisionAudit(auditWriter), clock);
+    detector = LiveDetector.inProcess(vertx, database.pool(), rules,
+        EngineOptions.defaults().withAllowedLateness(config.detector().allowedLateness()), responder,
+        config.server().nodeId(), auditWriter::settled);
+    auditWriter.onDurable(detector::accept);
+    return detector.start();
+  }
+
   private Future<Void> listenMain(RoutePolicy policy, TokenVerifier verifier) {
     RequestPipeline pipeline = new RequestPipeline(
         new HealthChecks(database, true),
         new DecisionAudit(auditWriter),
         config.server().trustedProxies(),
+        blocks,
         new RequestPipeline.Limiters(
             new RateLimiter(config.limits().perAddress()),
             new RateLimiter(config.limits().failedAuthentication()),
@@ -208,7 +280,9 @@ public final class Gateway {
         new KeyRoutes(signingKeys),
         new IssuerRoutes(issuers),
         new MetricsRoutes(metrics),
-        new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys)))));
+        new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys))),
+        new AlertRoutes(new AlertStore(database.pool()), clock),
+        new BlockRoutes(blocks)));
     return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", router),
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
       admin = server;
@@ -256,9 +330,15 @@ public final class Gateway {
     return config;
   }
 
+  /** The running detector, when {@code detector.enabled}. */
+  public Optional<LiveDetector> detector() {
+    return Optional.ofNullable(detector);
+  }
+
   /**
    * Graceful stop: both listeners stop accepting and in-flight requests get up to
-   * {@code server.drainTimeout} to finish; then the audit writer flushes, and the upstream
+   * {@code server.drainTimeout} to finish; then the audit writer flushes, the detector evaluates
+   * what it still holds and stores its read position, and the upstream
    * client, change feed, database (the embedded server included) and key provider are closed,
    * and the data directory is unlocked.
    */
@@ -274,6 +354,8 @@ public final class Gateway {
     }
     return Future.join(mainDown, adminDown)
         .transform(ignored -> auditWriter == null ? Future.succeededFuture() : auditWriter.close())
+        .transform(ignored -> detector == null ? Future.succeededFuture() : detector.stop())
+        .transform(ignored -> webhook.isEmpty() ? Future.succeededFuture() : webhook.get().close())
         .transform(ignored -> proxy == null ? Future.succeededFuture() : proxy.close())
         .transform(ignored -> issuers == null ? Future.succeededFuture() : issuers.close())
         .transform(ignored -> feed == null ? Future.succeededFuture() : feed.close())
