@@ -275,6 +275,11 @@ class RunbookDrillIT {
     DrillDeployment.awaitStatusFrom(deployment.a, "/hello", address, 403);
     DrillDeployment.awaitStatusFrom(deployment.b, "/hello", address, 403);
     assertEquals(200, call(deployment.b, "/hello", null, "198.51.100.78"), "other addresses are not blocked");
+    deployment.awaitEvents("status=403&from=" + windowStart, events -> events.stream()
+        .anyMatch(e -> "address_blocked".equals(((JsonObject) e).getString("reason_key"))));
+    deployment.awaitEvents("status=401&from=" + windowStart, events -> events.stream()
+        .anyMatch(e -> "revoked".equals(((JsonObject) e).getString("reason_key"))));
+    drill.run("3-verify");
     drill.run("4-recover");
     DrillDeployment.awaitStatusFrom(deployment.b, "/hello", address, 200);
     finish("credential-stuffing.md", drill);
