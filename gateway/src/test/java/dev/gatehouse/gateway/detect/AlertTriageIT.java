@@ -79,7 +79,6 @@ class AlertTriageIT {
   }
 
   @Test
-  @Tag("T-AUD-009")
   void aWorkspaceAlertsReaderSeesOnlyItsWorkspaceAndCannotChangeAnything() throws Exception {
     String reader = node.admin.mint(workspaceA, "analyst-a", List.of("alerts:read"));
     // Filtered by rule: the analyst's own admin requests may raise D17 (admin plane at night or at weekends).
@@ -98,7 +97,6 @@ class AlertTriageIT {
   }
 
   @Test
-  @Tag("T-AUD-009")
   void aWorkspaceAlertsWriterTriagesItsOwnAlertsOnlyAndResolvingNeedsADisposition() throws Exception {
     String writer = node.admin.mint(workspaceB, "analyst-b", List.of("alerts:write"));
     assertEquals(404, admin(writer, "POST", "/admin/v1/alerts/" + alertA + "/ack", "{}").statusCode());
