@@ -4,10 +4,15 @@ import dev.gatehouse.auditdetector.rules.Aggregation;
 import dev.gatehouse.auditdetector.rules.DetectionEvent;
 
 /**
- * {@code anomaly} with the {@code ewma} method: the sliding-bucket rate of an entity against an
- * exponentially weighted mean and variance of its completed clock-aligned bucket counts. Idle
+ * {@code anomaly} with the {@code ewma} method: the sliding-bucket rate of an entity (events, or
+ * the sum of a numeric field) against an exponentially weighted mean and variance of its completed
+ * clock-aligned bucket rates. Warm-up ({@code warmupBuckets}) and floors ({@code minRate},
+ * {@code minStdDev}) keep new and quiet entities from alerting on small absolute changes. Idle
  * buckets update the baseline as zeros (at most {@link #MAX_ZERO_UPDATES} of them; after that many
- * the old baseline has decayed away in any case).
+ * the old baseline has decayed away in any case). A completed bucket enters the baseline clipped to
+ * {@code mean + zThreshold * max(stddev, minStdDev)}, so an attack that straddles a bucket boundary
+ * does not inflate the baseline it is measured against, while a lasting change of level is still
+ * learnt, step by step. Events without a numeric value of the field are skipped.
  */
 final class AnomalyEvaluator extends RuleEvaluator<AnomalyEvaluator.State> {
 
@@ -23,6 +28,7 @@ final class AnomalyEvaluator extends RuleEvaluator<AnomalyEvaluator.State> {
     long currentCount;
     double mean;
     double variance;
+    long recentTotal;
     final SlidingWindow recent = new SlidingWindow();
   }
 
@@ -39,12 +45,21 @@ final class AnomalyEvaluator extends RuleEvaluator<AnomalyEvaluator.State> {
 
   @Override
   Hit update(State state, DetectionEvent event, long timeMicros) {
+    long amount = 1;
+    if (rule.field() != null) {
+      try {
+        amount = Long.parseLong(String.valueOf(rule.field().read(event)));
+      } catch (NumberFormatException notNumeric) {
+        return null;
+      }
+    }
     long bucket = Math.floorDiv(timeMicros, bucketMicros);
     if (state.firstBucket == Long.MIN_VALUE) {
       state.firstBucket = bucket;
       state.currentBucket = bucket;
     } else if (bucket > state.currentBucket) {
-      observe(state, state.currentCount);
+      double ceiling = state.mean + rule.zThreshold() * Math.max(Math.sqrt(state.variance), rule.minStdDev());
+      observe(state, Math.min(state.currentCount, ceiling));
       long idle = Math.min(bucket - state.currentBucket - 1, MAX_ZERO_UPDATES);
       for (long i = 0; i < idle; i++) {
         observe(state, 0);
@@ -52,10 +67,11 @@ final class AnomalyEvaluator extends RuleEvaluator<AnomalyEvaluator.State> {
       state.currentBucket = bucket;
       state.currentCount = 0;
     }
-    state.currentCount++;
-    state.recent.add(new SlidingWindow.Entry(timeMicros, event.ref(), null, 0), bucketMicros - 1,
-        DetectionEngine.MAX_WINDOW_EVENTS);
-    long rate = state.recent.size();
+    state.currentCount += amount;
+    state.recentTotal += amount;
+    state.recent.add(new SlidingWindow.Entry(timeMicros, event.ref(), null, amount), bucketMicros - 1,
+        DetectionEngine.MAX_WINDOW_EVENTS, gone -> state.recentTotal -= gone.amount());
+    long rate = state.recentTotal;
     if (bucket - state.firstBucket < rule.warmupBuckets() || rate < rule.minRate()) {
       return null;
     }
@@ -66,7 +82,7 @@ final class AnomalyEvaluator extends RuleEvaluator<AnomalyEvaluator.State> {
     return new Hit(state.recent.firstMicros(), timeMicros, rate, state.recent.evidence(DetectionEngine.MAX_EVIDENCE));
   }
 
-  private void observe(State state, long count) {
+  private void observe(State state, double count) {
     double diff = count - state.mean;
     double increment = rule.alpha() * diff;
     state.mean += increment;

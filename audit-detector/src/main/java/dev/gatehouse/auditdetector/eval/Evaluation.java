@@ -25,10 +25,14 @@ public final class Evaluation {
   private Evaluation() {
   }
 
-  /** Generates traffic with {@code seed} and scores {@code rules}. */
+  /** Generates the default traffic with {@code seed} and scores {@code rules}. */
   public static EvaluationReport run(List<RuleDefinition> rules, EngineOptions options, long seed) {
+    return run(rules, options, new TrafficGenerator(seed));
+  }
+
+  /** Generates {@code generator}'s traffic and scores {@code rules}. */
+  public static EvaluationReport run(List<RuleDefinition> rules, EngineOptions options, TrafficGenerator generator) {
     long started = System.nanoTime();
-    TrafficGenerator generator = new TrafficGenerator(seed);
     DetectionEngine engine = new DetectionEngine(rules, options);
     Map<UUID, String> attackOf = new HashMap<>();
     List<Finding> findings = new ArrayList<>();
@@ -45,7 +49,7 @@ public final class Evaluation {
     for (RuleDefinition rule : rules) {
       scores.add(score(rule.id(), findings, generator, attackOf));
     }
-    return new EvaluationReport(scores, events[0], generator.subjects(), TrafficGenerator.DAYS, engine.stats(),
+    return new EvaluationReport(scores, events[0], generator.subjects(), generator.days(), engine.stats(),
         (System.nanoTime() - started) / 1_000_000);
   }
 
@@ -74,7 +78,7 @@ public final class Evaluation {
       }
     }
     latencies.sort(null);
-    double subjectDays = generator.subjects() / 1000.0 * TrafficGenerator.DAYS;
+    double subjectDays = generator.subjects() / 1000.0 * generator.days();
     return new RuleScore(ruleId, mine.size(), truePositives, injected.size(), latencies.size(),
         (mine.size() - truePositives) / subjectDays,
         latencies.isEmpty() ? null : latencies.get(latencies.size() / 2),

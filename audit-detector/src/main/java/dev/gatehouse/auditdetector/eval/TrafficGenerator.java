@@ -50,6 +50,9 @@ public final class TrafficGenerator {
   /** Start of the simulation, a Monday. */
   public static final Instant START = Instant.parse("2025-03-03T00:00:00Z");
 
+  private static final long EXFIL_SEED = 0x5EEDD012L;
+  /** Bytes of one response in a D12 attack: 40 MB, so the 13th of an hour crosses 500 MB. */
+  private static final long EXFIL_RESPONSE_BYTES = 40_000_000L;
   private static final int[] TIME_ZONES = {0, 1, -5, -8, 5, 9};
   private static final int AGENTS_PER_WORKSPACE = 20;
   private static final int MEMORIES_PER_WORKSPACE = 300;
@@ -66,7 +69,18 @@ public final class TrafficGenerator {
   private record Pending(long arrivalMicros, AuditEvent event, String attackId, long seqSkip) {
   }
 
+  /** Fewest simulated days: attacks on dormant subjects (D19) need day 17 and later. */
+  public static final int MIN_DAYS = 18;
+  /** Fewest users per workspace: one office's worth. */
+  public static final int MIN_USERS_PER_WORKSPACE = 12;
+
+  private final int days;
   private final Random random;
+  /**
+   * Draws for the D12 attacks only, so that adding them left every other draw, and with it the
+   * rest of the traffic, as it was.
+   */
+  private final Random exfilRandom;
   private final List<User> users = new ArrayList<>();
   private final List<InjectedAttack> attacks = new ArrayList<>();
   private final PriorityQueue<Pending> pending = new PriorityQueue<>(Comparator.comparingLong(Pending::arrivalMicros));
@@ -74,16 +88,37 @@ public final class TrafficGenerator {
   private final Map<String, Integer> attackCounter = new HashMap<>();
   private long requestCounter;
 
-  /** A generator; the same seed always yields the same traffic. */
+  /** A generator of {@link #DAYS} days and {@link #USERS_PER_WORKSPACE} users per workspace. */
   public TrafficGenerator(long seed) {
+    this(seed, DAYS, USERS_PER_WORKSPACE);
+  }
+
+  /**
+   * A generator; the same arguments always yield the same traffic.
+   *
+   * @throws IllegalArgumentException for fewer than {@link #MIN_DAYS} days or
+   *     {@link #MIN_USERS_PER_WORKSPACE} users per workspace
+   */
+  public TrafficGenerator(long seed, int days, int usersPerWorkspace) {
+    if (days < MIN_DAYS || usersPerWorkspace < MIN_USERS_PER_WORKSPACE) {
+      throw new IllegalArgumentException("at least " + MIN_DAYS + " days and " + MIN_USERS_PER_WORKSPACE
+          + " users per workspace");
+    }
+    this.days = days;
     this.random = new Random(seed);
+    this.exfilRandom = new Random(seed ^ EXFIL_SEED);
     for (int w = 0; w < WORKSPACES; w++) {
-      for (int u = 0; u < USERS_PER_WORKSPACE; u++) {
-        String office = u < USERS_PER_WORKSPACE / 3 ? "172.16." + w + "." + (1 + u / OFFICE_SIZE) : null;
+      for (int u = 0; u < usersPerWorkspace; u++) {
+        String office = u < usersPerWorkspace / 3 ? "172.16." + w + "." + (1 + u / OFFICE_SIZE) : null;
         users.add(new User("ws" + w + ".u" + u, "ws" + w, u, "10." + w + "." + u + "." + (2 + random.nextInt(200)),
-            office, random.nextDouble() < 0.05, u >= USERS_PER_WORKSPACE - DORMANT_VICTIMS / WORKSPACES - 1));
+            office, random.nextDouble() < 0.05, u >= usersPerWorkspace - DORMANT_VICTIMS / WORKSPACES - 1));
       }
     }
+  }
+
+  /** Simulated days. */
+  public int days() {
+    return days;
   }
 
   /** Subjects in the background (users, service accounts, operators). */
@@ -99,7 +134,7 @@ public final class TrafficGenerator {
   /** Generates the whole run, day by day, in arrival order. */
   public void generate(Consumer<LabelledEvent> sink) {
     List<List<Runnable>> attackPlan = planAttacks();
-    for (int day = 0; day < DAYS; day++) {
+    for (int day = 0; day < days; day++) {
       Instant dayStart = START.plus(Duration.ofDays(day));
       background(day, dayStart);
       attackPlan.get(day).forEach(Runnable::run);
@@ -205,7 +240,7 @@ public final class TrafficGenerator {
   /** {@link #ATTACKS_PER_RULE} attacks per rule at random times from {@link #FIRST_ATTACK_DAY}, by day. */
   private List<List<Runnable>> planAttacks() {
     List<List<Runnable>> byDay = new ArrayList<>();
-    for (int d = 0; d < DAYS; d++) {
+    for (int d = 0; d < days; d++) {
       byDay.add(new ArrayList<>());
     }
     List<Map.Entry<String, Consumer<Instant>>> kinds = List.of(
@@ -220,10 +255,15 @@ public final class TrafficGenerator {
     for (var kind : kinds) {
       for (int i = 0; i < ATTACKS_PER_RULE; i++) {
         int first = kind.getKey().equals("D19") ? 17 : FIRST_ATTACK_DAY;
-        int day = first + random.nextInt(DAYS - first);
+        int day = first + random.nextInt(days - first);
         Instant at = START.plus(Duration.ofDays(day)).plusSeconds(3600 + random.nextInt(20 * 3600));
         byDay.get(day).add(() -> kind.getValue().accept(at));
       }
+    }
+    for (int i = 0; i < ATTACKS_PER_RULE; i++) {
+      int day = FIRST_ATTACK_DAY + exfilRandom.nextInt(days - FIRST_ATTACK_DAY);
+      Instant at = START.plus(Duration.ofDays(day)).plusSeconds(3600 + exfilRandom.nextInt(20 * 3600));
+      byDay.get(day).add(() -> exfiltration(at));
     }
     return byDay;
   }
@@ -417,6 +457,23 @@ public final class TrafficGenerator {
     attack("D19", at, 30_000, 1, events);
   }
 
+  /** A victim's token downloads 25 responses of 40 MB in 25 minutes from the victim's own network. */
+  private void exfiltration(Instant at) {
+    User v;
+    do {
+      v = users.get(exfilRandom.nextInt(users.size()));
+    } while (v.occasional() || v.dormantVictim());
+    String id = "D12#" + attackCounter.merge("D12", 1, Integer::sum);
+    for (int i = 0; i < 25; i++) {
+      Instant when = at.plusSeconds(60L * i);
+      emit(allowed(v.subject(), v.workspace(), jtiOf(v, at), v.home(), "GET", "agents-list", "/api/agents", null, null,
+          200).bytes(300, EXFIL_RESPONSE_BYTES), when, id, 0, exfilRandom);
+      if (i == 12) {
+        attacks.add(new InjectedAttack(id, "D12", when));
+      }
+    }
+  }
+
   private void auditGap(Instant at) {
     String id = "D20#" + attackCounter.merge("D20", 1, Integer::sum);
     User v = victim();
@@ -429,8 +486,10 @@ public final class TrafficGenerator {
 
   private static AuditEvent.Builder allowed(String subject, String workspace, String jti, String address, String method,
       String route, String template, String resourceName, String resourceId, int status) {
+    // Response sizes are deterministic (no draw), 2 kB to 200 kB per subject and route.
     AuditEvent.Builder b = AuditEvent.builder(EventKind.HTTP, Decision.ALLOW, "allowed").status(status)
-        .principal(subject, workspace, jti).clientAddress(address).method(method).route(route, template);
+        .principal(subject, workspace, jti).clientAddress(address).method(method).route(route, template)
+        .bytes(300, 2_000 + Math.floorMod((subject + route).hashCode(), 198_000));
     return resourceName == null ? b : b.resourceId(resourceName, resourceId);
   }
 
@@ -451,9 +510,13 @@ public final class TrafficGenerator {
   }
 
   private void emit(AuditEvent.Builder builder, Instant at, String attackId, long seqSkip) {
-    AuditEvent event = builder.eventId(new UUID(random.nextLong(), random.nextLong()))
+    emit(builder, at, attackId, seqSkip, random);
+  }
+
+  private void emit(AuditEvent.Builder builder, Instant at, String attackId, long seqSkip, Random draws) {
+    AuditEvent event = builder.eventId(new UUID(draws.nextLong(), draws.nextLong()))
         .requestId("g" + requestCounter++).timestamp(at).build();
-    long jitter = (long) (random.nextDouble() * MAX_ARRIVAL_JITTER.toNanos() / 1_000);
+    long jitter = (long) (draws.nextDouble() * MAX_ARRIVAL_JITTER.toNanos() / 1_000);
     pending.add(new Pending(micros(at) + jitter, event, attackId, seqSkip));
   }
 

@@ -79,14 +79,17 @@ public sealed interface Aggregation {
   }
 
   /**
-   * Per-entity request-rate baseline. The rate is the number of matching events in the sliding
-   * {@code bucket} ending at each event; the baseline is an exponentially weighted mean and
-   * variance (weight {@code alpha}) of the counts of completed clock-aligned buckets, idle buckets
-   * counting as zero. Fires when the entity has been observed for {@code warmupBuckets}, the rate
-   * is at least {@code minRate}, and {@code (rate - mean) / max(stddev, minStdDev) >= zThreshold}.
+   * Per-entity baseline of a rate. The rate is the number of matching events (or, with a
+   * {@code field}, the sum of that numeric field over them) in the sliding {@code bucket} ending at
+   * each event; the baseline is an exponentially weighted mean and variance (weight {@code alpha})
+   * of the rates of completed clock-aligned buckets, idle buckets counting as zero. Fires when the
+   * entity has been observed for {@code warmupBuckets}, the rate is at least {@code minRate}, and
+   * {@code (rate - mean) / max(stddev, minStdDev) >= zThreshold}.
+   *
+   * @param field numeric field to sum, or {@code null} to count events
    */
   record Anomaly(Duration bucket, double alpha, int warmupBuckets, long minRate, double minStdDev,
-      double zThreshold, Duration baselineMemory) implements Aggregation {
+      double zThreshold, Duration baselineMemory, EventField field) implements Aggregation {
     @Override
     public Duration memory() {
       return baselineMemory;

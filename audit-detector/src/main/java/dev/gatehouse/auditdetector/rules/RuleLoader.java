@@ -194,7 +194,8 @@ public final class RuleLoader {
     JsonNode a = node.get("anomaly");
     return new Aggregation.Anomaly(duration(a, "bucket"), a.get("alpha").asDouble(), a.get("warmupBuckets").asInt(),
         a.get("minRate").asLong(), a.get("minStdDev").asDouble(), a.get("zThreshold").asDouble(),
-        a.has("baselineMemory") ? duration(a, "baselineMemory") : DEFAULT_BASELINE_MEMORY);
+        a.has("baselineMemory") ? duration(a, "baselineMemory") : DEFAULT_BASELINE_MEMORY,
+        a.has("field") ? field(a, "field") : null);
   }
 
   private static EventPredicate predicate(JsonNode node) {

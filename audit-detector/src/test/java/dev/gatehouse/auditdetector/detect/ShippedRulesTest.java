@@ -26,10 +26,10 @@ class ShippedRulesTest {
   }
 
   @Test
-  void shipsEighteenDetectionsWithDistinctIds() {
+  void shipsNineteenDetectionsWithDistinctIds() {
     List<String> ids = Traffic.SHIPPED.stream().map(RuleDefinition::id).toList();
     assertEquals(List.of("D01", "D02", "D03", "D04", "D05", "D07", "D13", "D14", "D15", "D19", "D08", "D09", "D10",
-        "D11", "D16", "D17", "D18", "D20"), ids);
+        "D11", "D16", "D17", "D18", "D12", "D20"), ids);
   }
 
   @Test
@@ -301,6 +301,32 @@ class ShippedRulesTest {
       t.list("acme.bot", HOME, at(Duration.ofMillis(i * 500L)));
     }
     assertTrue(t.findings("D18").isEmpty());
+  }
+
+  /**
+   * One 1 MB response an hour for eight days (the baseline), with {@code responses} of 40 MB a
+   * minute apart from half past {@code burstHour}, in time order.
+   */
+  private static Traffic volume(int burstHour, int responses) {
+    Traffic t = new Traffic();
+    for (int hour = 0; hour <= Math.max(8 * 24, burstHour); hour++) {
+      t.download("acme.analyst", HOME, at(Duration.ofHours(hour)), 1_000_000);
+      for (int i = 0; hour == burstHour && i < responses; i++) {
+        t.download("acme.analyst", HOME, at(Duration.ofHours(hour).plusMinutes(30 + i)), 40_000_000);
+      }
+    }
+    return t;
+  }
+
+  @Test
+  void d12FiresOnHalfAGigabyteInAnHourAboveAWarmedUpBaseline() {
+    assertFires(volume(8 * 24, 15).findings("D12"), "subject=acme.analyst");
+  }
+
+  @Test
+  void d12IgnoresTheSameVolumeDuringWarmUpAndLessThanTheFloorAfterIt() {
+    assertTrue(volume(2 * 24, 15).findings("D12").isEmpty(), "warm-up");
+    assertTrue(volume(8 * 24, 10).findings("D12").isEmpty(), "400 MB is below the floor");
   }
 
   @Test

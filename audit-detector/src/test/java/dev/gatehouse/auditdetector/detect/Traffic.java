@@ -41,6 +41,12 @@ final class Traffic {
         .status(200).method("GET").route("agents-list", "/api/agents"), at);
   }
 
+  /** An allowed GET of the agent list answered with {@code bytesOut} bytes. */
+  Traffic download(String subject, String address, Instant at, long bytesOut) {
+    return add(principal(AuditEvent.builder(EventKind.HTTP, Decision.ALLOW, "allowed"), subject, address)
+        .status(200).method("GET").route("agents-list", "/api/agents").bytes(300, bytesOut), at);
+  }
+
   /** An allowed GET on a workspace-scoped route naming {@code pathWorkspace}. */
   Traffic workspaceRead(String subject, String address, Instant at, String pathWorkspace) {
     return add(principal(AuditEvent.builder(EventKind.HTTP, Decision.ALLOW, "allowed"), subject, address)

@@ -38,6 +38,33 @@ class RuleLoaderTest {
   }
 
   @Test
+  void parsesResponsesWithTheirModeAndBlockDuration() {
+    RuleDefinition rule = loader.parse("x.yaml", RULE + """
+            responses:
+              - { action: block_address, mode: suggested, duration: 1h }
+              - { action: webhook, mode: automatic }
+        """).get(0);
+    assertEquals(List.of(new RuleResponse(RuleResponse.Action.BLOCK_ADDRESS, false, Duration.ofHours(1)),
+        new RuleResponse(RuleResponse.Action.WEBHOOK, true, null)), rule.responses());
+  }
+
+  @Test
+  void rejectsABlockWithoutDurationAndADurationOnAnotherResponse() {
+    assertThrows(RuleFormatException.class, () -> loader.parse("x.yaml", RULE
+        + "    responses:\n      - { action: block_address, mode: automatic }\n"));
+    assertThrows(RuleFormatException.class, () -> loader.parse("x.yaml", RULE
+        + "    responses:\n      - { action: revoke_token, mode: automatic, duration: 1h }\n"));
+    assertThrows(RuleFormatException.class, () -> loader.parse("x.yaml", RULE
+        + "    responses:\n      - { action: delete_everything, mode: automatic }\n"));
+  }
+
+  @Test
+  void shipsAutomaticTokenRevocationForOneTokenFromManyNetworks() {
+    RuleDefinition d05 = loader.loadShipped().stream().filter(r -> r.id().equals("D05")).findFirst().orElseThrow();
+    assertTrue(d05.responses().contains(new RuleResponse(RuleResponse.Action.REVOKE_TOKEN, true, null)));
+  }
+
+  @Test
   void rejectsUnknownKeys() {
     RuleFormatException e = assertThrows(RuleFormatException.class,
         () -> loader.parse("x.yaml", RULE.replace("severity: low", "severity: low\n    owner: me")));

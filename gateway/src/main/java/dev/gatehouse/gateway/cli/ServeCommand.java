@@ -47,7 +47,7 @@ import sun.misc.Signal;
         "then these flags; later sources win. Keys: dataDir, server.listen, server.drainTimeout,",
         "server.nodeId, admin.listen, upstream.url, upstream.connectTimeout, upstream.responseTimeout,",
         "database.url, database.user, database.password, database.poolSize, server.trustedProxies,",
-        "upstream.apiKey, policy.file, tokens.*, secrets.*, limits.*, runtime.*, audit.retentionDays",
+        "upstream.apiKey, policy.file, tokens.*, secrets.*, limits.*, runtime.*, audit.retentionDays, detector.*",
         "(schema: gateway/src/main/resources/schema/gatehouse-config.schema.json).",
         "Environment names are GATEHOUSE_ plus the key in upper snake case, e.g. GATEHOUSE_UPSTREAM_URL.",
         "",
@@ -175,7 +175,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** Waits for a Vert.x future from this (non-Vert.x) thread; its failure is rethrown unwrapped. */
-  private static <T> T await(Future<T> future, Duration limit) {
+  static <T> T await(Future<T> future, Duration limit) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -208,7 +208,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** Blocks until SIGINT or SIGTERM; the JVM's default "exit at once" is replaced by a drain. */
-  private static void awaitStopSignal() {
+  static void awaitStopSignal() {
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("INT"), s -> stop.countDown());
     Signal.handle(new Signal("TERM"), s -> stop.countDown());

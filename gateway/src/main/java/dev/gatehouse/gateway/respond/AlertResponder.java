@@ -55,6 +55,7 @@ public final class AlertResponder implements AlertListener {
   private final DecisionAudit audit;
   private final Clock clock;
 
+  /** Runs automatic responses through {@code actions} and audits each response through {@code audit}. */
   public AlertResponder(List<RuleDefinition> rules, AlertStore alerts, Actions actions, DecisionAudit audit,
       Clock clock) {
     rules.forEach(rule -> this.rules.put(rule.id(), rule));
@@ -62,6 +63,15 @@ public final class AlertResponder implements AlertListener {
     this.actions = actions;
     this.audit = audit;
     this.clock = clock;
+  }
+
+  /**
+   * Lists every response of a newly opened alert as suggested and runs none: for a detector that is
+   * not a gateway node ({@code gatehouse detect}), which has no audit trail of its own to record
+   * actions in.
+   */
+  public static AlertResponder suggesting(List<RuleDefinition> rules, AlertStore alerts, Clock clock) {
+    return new AlertResponder(rules, alerts, null, null, clock);
   }
 
   @Override
@@ -72,7 +82,7 @@ public final class AlertResponder implements AlertListener {
         continue;
       }
       for (RuleResponse response : rule.responses()) {
-        Future<JsonObject> outcome = response.automatic() ? run(response, rule, one)
+        Future<JsonObject> outcome = response.automatic() && actions != null ? run(response, rule, one)
             : Future.succeededFuture(result(response, "suggested"));
         outcome.recover(e -> {
           LOG.warn("alert response failed: alert={} action={} kind={}", one.alertId(),
@@ -146,6 +156,9 @@ public final class AlertResponder implements AlertListener {
   }
 
   private void record(Raised raised, JsonObject result) {
+    if (audit == null) {
+      return;
+    }
     String outcome = result.getString("outcome");
     AuditEvent.Builder event = AuditEvent.builder(EventKind.ADMIN,
             "failed".equals(outcome) ? Decision.DENY : Decision.ALLOW, "response." + result.getString("action"))

@@ -88,7 +88,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-  static final MigrationSet AUDIT_MIGRATIONS =
+  public static final MigrationSet AUDIT_MIGRATIONS =
       new MigrationSet("audit", AuditSchema.MIGRATION_LOCATION, AuditSchema.HISTORY_TABLE);
 
   private final GatewayConfig config;
@@ -153,8 +153,12 @@ public final class Gateway {
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  /** The shipped rules plus those of {@code detector.rulesDirectory}; empty when the detector is off. */
-  private static List<RuleDefinition> detectionRules(GatewayConfig config) {
+  /**
+   * The shipped rules plus those of {@code detector.rulesDirectory}; empty when the detector is off.
+   *
+   * @throws ConfigException if a rule file is unreadable or invalid
+   */
+  public static List<RuleDefinition> detectionRules(GatewayConfig config) {
     if (!config.detector().enabled()) {
       return List.of();
     }

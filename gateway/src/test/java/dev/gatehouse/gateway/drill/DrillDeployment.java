@@ -42,22 +42,59 @@ final class DrillDeployment implements AutoCloseable {
   final AdminClient admin;
   final Path keyring;
 
+  /**
+   * The failed-authentication budget per address and node: two more than D04's ten failures, so
+   * a stolen token can still succeed after them (D04) and later failures are throttled (429).
+   */
+  static final int FAILED_AUTHENTICATION_BURST = 12;
+  /** A route whose path names a workspace, so a cross-workspace read is visible to D09. */
+  static final String WORKSPACE_ROUTE = """
+        - id: workspace-agent
+          methods: [GET]
+          path: /api/workspaces/{workspaceId}/agents/{agentId}
+          scopes: [agents:read]
+          action: allow
+      """;
+
   DrillDeployment(Path temp) throws Exception {
     database = new RestartableDatabase();
     upstream = new TestUpstream();
     keyring = temp.resolve("gateway-keyring.json");
-    a = node(Files.createDirectory(temp.resolve(NODE_A)), NODE_A);
-    b = node(Files.createDirectory(temp.resolve(NODE_B)), NODE_B);
+    Path policy = temp.resolve("drill-policy.yaml");
+    Files.writeString(policy, Files.readString(TestGateways.TEST_POLICY).stripTrailing() + "\n" + WORKSPACE_ROUTE);
+    a = node(Files.createDirectory(temp.resolve(NODE_A)), NODE_A, policy);
+    b = node(Files.createDirectory(temp.resolve(NODE_B)), NODE_B, policy);
     admin = new AdminClient(a);
   }
 
-  private Gateway node(Path dataDir, String nodeId) throws Exception {
+  private Gateway node(Path dataDir, String nodeId, Path policy) throws Exception {
     return TestGateways.start(dataDir,
         "upstream.url=" + upstream.url(),
         "database.url=" + database.url(),
         "secrets.keyring=" + keyring,
         "server.nodeId=" + nodeId,
+        "policy.file=" + policy,
+        "limits.failedAuthentication.burst=" + FAILED_AUTHENTICATION_BURST,
         TestHttp.TRUST_LOOPBACK_PROXY);
+  }
+
+  /** Polls the alert API until an open alert of {@code rule} for {@code entity} exists; returns its id. */
+  String awaitAlert(String rule, String entity) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      HttpResponse<String> page = admin.get("/admin/v1/alerts?status=open&rule=" + rule);
+      if (page.statusCode() == 200) {
+        for (Object alert : new JsonObject(page.body()).getJsonArray("alerts")) {
+          if (entity.equals(((JsonObject) alert).getString("entity"))) {
+            return ((JsonObject) alert).getString("id");
+          }
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no open " + rule + " alert for " + entity);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** A drill of {@code runbook} whose admin commands go to node A with the bootstrap token. */
@@ -75,9 +112,21 @@ final class DrillDeployment implements AutoCloseable {
     return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  /** Polls until a node answers {@code path} with {@code status}. */
-  static void awaitStatus(Gateway node, String path, String token, int status) throws Exception {
-    TestHttp.awaitStatus(TestGateways.mainUrl(node) + path, token, status, WAIT);
+  /** Polls until a node answers {@code path} with {@code status}; returns how long that took. */
+  static Duration awaitStatus(Gateway node, String path, String token, int status) throws Exception {
+    return TestHttp.awaitStatus(TestGateways.mainUrl(node) + path, token, status, WAIT);
+  }
+
+  /** Polls until a node answers an anonymous GET of {@code path} from {@code address} with {@code status}. */
+  static void awaitStatusFrom(Gateway node, String path, String address, int status) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    int got;
+    while ((got = call(node, path, null, address)) != status) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(path + " from " + address + " answered " + got + ", expected " + status);
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** Polls the audit API (node A) until the events matching {@code query} satisfy {@code done}. */

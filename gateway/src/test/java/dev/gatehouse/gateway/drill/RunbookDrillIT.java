@@ -106,8 +106,15 @@ class RunbookDrillIT {
     drill.bind("revoked-at", revokedAt);
     drill.run("2-contain-revoke");
     assertEquals(401, call(deployment.a, AGENT, token, "198.51.100.7"), "refused on the next request on node A");
-    DrillDeployment.awaitStatus(deployment.b, AGENT, token, 401);
+    System.out.printf("drill token-compromise.md: node B refused the revoked token %d ms after node A did%n",
+        DrillDeployment.awaitStatus(deployment.b, AGENT, token, 401).toMillis());
     assertEquals(401, call(deployment.b, AGENT, token, "203.0.113.9"), "refused on node B");
+
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, call(deployment.a, AGENT, token, "203.0.113.9"), "the thief keeps trying (D13)");
+    }
+    drill.bind("rule", "D13").bind("alert-id", deployment.awaitAlert("D13", "client_address=203.0.113.9"));
+    drill.run("triage-the-alert");
 
     drill.run("3-preserve-evidence");
     List<String> evidence = Files.readAllLines(temp.resolve("token-evidence.jsonl"));
@@ -132,7 +139,12 @@ class RunbookDrillIT {
     String old = mint(workspace, "consumer", "agents:read").getString("token");
     String oldKid = SignedJWT.parse(old).getHeader().getKeyID();
     assertEquals(200, call(deployment.b, AGENT, old, "198.51.100.20"));
-    drill.bind("old-kid", oldKid).bind("workspace", workspace).bind("subject", "consumer").bind("incident", "IR-DRILL-2");
+    String forged = old.substring(0, old.lastIndexOf('.') + 1) + "AAAA" + old.substring(old.lastIndexOf('.') + 5);
+    assertEquals(401, call(deployment.a, AGENT, forged, "198.51.100.21"), "a forged token (D15)");
+    drill.bind("rule", "D15").bind("alert-id", deployment.awaitAlert("D15", "client_address=198.51.100.21"))
+        .bind("incident", "IR-DRILL-2");
+    drill.run("triage-the-alert");
+    drill.bind("old-kid", oldKid).bind("workspace", workspace).bind("subject", "consumer");
 
     drill.run("1-scope");
     List<Drill.Result> contain = drill.run("2-contain-rotate-then-retire-at-once");
@@ -206,13 +218,17 @@ class RunbookDrillIT {
   void crossWorkspaceAccess() throws Exception {
     Drill drill = drill("cross-workspace-access.md");
     String attacker = deployment.admin.createWorkspace("ir-attacker");
+    String victim = deployment.admin.createWorkspace("ir-victim");
     String token = mint(attacker, "prober", "agents:read").getString("token");
-    assertEquals(200, call(deployment.a, "/api/agents/victim-agent-1", token, "203.0.113.60"));
+    assertEquals(200, call(deployment.a, "/api/workspaces/" + victim + "/agents/victim-agent-1", token, "203.0.113.60"),
+        "this build has no ownership check yet: the route lets another workspace's id through (D09)");
     assertEquals(403, call(deployment.a, "/api/system/env/keys", token, "203.0.113.60"));
     assertEquals(403, call(deployment.b, "/echo", token, "203.0.113.60"));
     deployment.awaitEvents("subject=prober", events -> events.size() >= 3);
     drill.bind("subject", "prober").bind("workspace", attacker).bind("resource-id", "victim-agent-1")
-        .bind("incident", "IR-DRILL-5").bind("evidence-file", temp.resolve("bola-evidence.jsonl").toString());
+        .bind("incident", "IR-DRILL-5").bind("evidence-file", temp.resolve("bola-evidence.jsonl").toString())
+        .bind("rule", "D09").bind("alert-id", deployment.awaitAlert("D09", "subject=prober"));
+    drill.run("triage-the-alert");
 
     drill.run("1-scope-what-the-subject-reached");
     String containedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -237,23 +253,35 @@ class RunbookDrillIT {
     String valid = mint(workspace, "stuffed", "agents:read").getString("token");
     String forged = valid.substring(0, valid.lastIndexOf('.') + 1) + "AAAA" + valid.substring(valid.lastIndexOf('.') + 5);
     List<Integer> answers = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 10; i++) {
       answers.add(call(deployment.a, AGENT, forged, address));
     }
     assertEquals(200, call(deployment.a, AGENT, valid, address), "one stolen token works (D04)");
-    // Budgets are per node: node A's failed-authentication budget (burst 10) runs out here.
-    for (int i = 0; i < 10; i++) {
+    // Budgets are per node: node A's failed-authentication budget runs out here.
+    for (int i = 0; i < 5; i++) {
       answers.add(call(deployment.a, AGENT, forged, address));
     }
     assertTrue(answers.contains(401) && answers.contains(429), "refused, then throttled: " + answers);
     deployment.awaitEvents("status=429&from=" + windowStart, events -> !events.isEmpty());
     deployment.awaitEvents("decision=allow&subject=stuffed", events -> !events.isEmpty());
     drill.bind("address", address).bind("window-start", windowStart).bind("subject", "stuffed")
-        .bind("incident", "IR-DRILL-6");
+        .bind("incident", "IR-DRILL-6")
+        .bind("rule", "D04").bind("alert-id", deployment.awaitAlert("D04", "client_address=" + address));
 
+    drill.run("triage-the-alert");
     drill.run("1-scope");
     drill.run("2-contain");
     DrillDeployment.awaitStatus(deployment.b, AGENT, valid, 401);
+    DrillDeployment.awaitStatusFrom(deployment.a, "/hello", address, 403);
+    DrillDeployment.awaitStatusFrom(deployment.b, "/hello", address, 403);
+    assertEquals(200, call(deployment.b, "/hello", null, "198.51.100.78"), "other addresses are not blocked");
+    deployment.awaitEvents("status=403&from=" + windowStart, events -> events.stream()
+        .anyMatch(e -> "address_blocked".equals(((JsonObject) e).getString("reason_key"))));
+    deployment.awaitEvents("status=401&from=" + windowStart, events -> events.stream()
+        .anyMatch(e -> "revoked".equals(((JsonObject) e).getString("reason_key"))));
+    drill.run("3-verify");
+    drill.run("4-recover");
+    DrillDeployment.awaitStatusFrom(deployment.b, "/hello", address, 200);
     finish("credential-stuffing.md", drill);
   }
 
