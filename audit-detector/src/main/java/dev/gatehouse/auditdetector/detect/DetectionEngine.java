@@ -3,6 +3,7 @@ package dev.gatehouse.auditdetector.detect;
 import dev.gatehouse.auditdetector.chain.ChainedEvent;
 import dev.gatehouse.auditdetector.event.AuditEvent;
 import dev.gatehouse.auditdetector.rules.DetectionEvent;
+import dev.gatehouse.auditdetector.rules.EventField;
 import dev.gatehouse.auditdetector.rules.RuleDefinition;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -46,13 +47,17 @@ public final class DetectionEngine {
 
   private static final long SWEEP_INTERVAL_MICROS = 60_000_000L;
 
-  private record CompiledRule(RuleDefinition definition, RuleEvaluator<?> evaluator) {
+  /** A rule with its evaluator and the index of its entity key among the distinct entity field lists. */
+  private record CompiledRule(RuleDefinition definition, RuleEvaluator<?> evaluator, int entityGroup) {
   }
 
   private record Pending(long timeMicros, long arrival, DetectionEvent event) {
   }
 
   private final List<CompiledRule> rules = new ArrayList<>();
+  /** Entity keys of the event being evaluated, per entity group, computed at most once (and shared by rules). */
+  private final String[] entityKeys;
+  private final boolean[] entityKnown;
   private final long latenessMicros;
   private final AlertGate gate;
   private final ChainGapTracker gaps = new ChainGapTracker();
@@ -67,9 +72,18 @@ public final class DetectionEngine {
 
   /** An engine running {@code rules} with {@code options}. */
   public DetectionEngine(List<RuleDefinition> rules, EngineOptions options) {
+    List<List<String>> groups = new ArrayList<>();
     for (RuleDefinition rule : rules) {
-      this.rules.add(new CompiledRule(rule, RuleEvaluator.of(rule.aggregation(), options.maxEntitiesPerRule())));
+      List<String> names = rule.entity().stream().map(EventField::name).toList();
+      int group = groups.indexOf(names);
+      if (group < 0) {
+        groups.add(names);
+        group = groups.size() - 1;
+      }
+      this.rules.add(new CompiledRule(rule, RuleEvaluator.of(rule.aggregation(), options.maxEntitiesPerRule()), group));
     }
+    this.entityKeys = new String[groups.size()];
+    this.entityKnown = new boolean[groups.size()];
     this.latenessMicros = RuleEvaluator.micros(options.allowedLateness());
     this.gate = new AlertGate(RuleEvaluator.micros(options.rearmInterval()), options.maxOpenAlerts());
   }
@@ -166,12 +180,18 @@ public final class DetectionEngine {
         rule.evaluator().evictIdle(time);
       }
     }
+    java.util.Arrays.fill(entityKnown, false);
     for (CompiledRule rule : rules) {
       RuleDefinition definition = rule.definition();
       if (!definition.where().test(event)) {
         continue;
       }
-      String entity = definition.entityOf(event);
+      int group = rule.entityGroup();
+      if (!entityKnown[group]) {
+        entityKeys[group] = definition.entityOf(event);
+        entityKnown[group] = true;
+      }
+      String entity = entityKeys[group];
       if (entity == null) {
         continue;
       }
