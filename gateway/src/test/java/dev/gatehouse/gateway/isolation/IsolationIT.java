@@ -191,6 +191,35 @@ class IsolationIT {
   }
 
   @Test
+  @Tag("T-ISO-005")
+  @Tag("T-ISO-002")
+  void query_identity_is_the_caller_and_array_forms_of_bound_query_parameters_are_refused() throws Exception {
+    String agent = createAgent(tokenA, "Dm");
+    String someoneElse = EntityIds.of(workspaceB, "bob");
+
+    HttpResponse<String> dm = send(tokenA, "GET", "/api/messaging/dm-channel?currentUserId=" + someoneElse
+        + "&targetUserId=" + agent, null);
+
+    assertEquals(200, dm.statusCode(), dm.body());
+    FakeEliza.Received seen = runtime.received().stream().filter(r -> r.path().endsWith("/dm-channel")).reduce((x, y) -> y)
+        .orElseThrow();
+    assertTrue(seen.query().contains("currentUserId=" + EntityIds.of(workspaceA, "alice")), seen.query());
+    assertFalse(seen.query().contains(someoneElse));
+    String channel = new JsonObject(dm.body()).getJsonObject("data").getString("id");
+    assertTrue(Await.result(gateway.ownership().owns(workspaceA, ResourceKind.CHANNEL, channel)), "the DM is recorded");
+
+    int before = runtime.received().size();
+    HttpResponse<String> encoded = send(tokenA, "GET", "/api/messaging/dm-channel?targetUserId%5B%5D=" + agent, null);
+    assertEquals(400, encoded.statusCode());
+    assertEquals("query_form_refused", awaitAudit(encoded, "reason_key"));
+    HttpResponse<String> nested = send(tokenA, "GET", "/api/agents/" + agent + "/memories?roomId%5Bx%5D=y", null);
+    assertEquals(400, nested.statusCode());
+    assertEquals("query_form_refused", awaitAudit(nested, "reason_key"));
+    assertEquals(404, send(tokenB, "GET", "/api/messaging/dm-channel?targetUserId=" + agent, null).statusCode());
+    assertEquals(before, runtime.received().size());
+  }
+
+  @Test
   @Tag("T-ISO-003")
   @Tag("T-ISO-005")
   void session_lists_show_each_workspace_only_its_own_and_no_totals() throws Exception {
