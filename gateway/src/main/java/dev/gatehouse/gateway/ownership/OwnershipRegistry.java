@@ -152,10 +152,6 @@ public final class OwnershipRegistry {
             }));
   }
 
-  int cachedEntries() {
-    return cache.size();
-  }
-
   private static Optional<String> first(RowSet<Row> rows) {
     return rows.rowCount() == 0 ? Optional.empty()
         : Optional.of(rows.iterator().next().getUUID("workspace_id").toString());
