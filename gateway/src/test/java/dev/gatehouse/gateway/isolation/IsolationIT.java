@@ -379,6 +379,37 @@ class IsolationIT {
     }
   }
 
+  @Test
+  @Tag("T-ISO-002")
+  void malformed_or_incomplete_inspected_bodies_are_refused_with_their_own_reasons() throws Exception {
+    String agent = createAgent(tokenA, "Bodies");
+    int before = runtime.received().size();
+
+    HttpResponse<String> missing = send(tokenA, "POST", "/api/messaging/jobs", new JsonObject().put("content", "x"));
+    HttpResponse<String> invalid = send(tokenA, "POST", "/api/messaging/jobs", new JsonObject().put("agentId", 42));
+    HttpResponse<String> duplicate = sendRaw(tokenA, "/api/messaging/jobs",
+        "{\"agentId\":\"" + agent + "\",\"agentId\":\"" + UUID.randomUUID() + "\"}");
+    HttpResponse<String> array = sendRaw(tokenA, "/api/messaging/jobs", "[{\"agentId\":\"" + agent + "\"}]");
+
+    assertEquals(400, missing.statusCode());
+    assertEquals("field_missing", awaitAudit(missing, "reason_key"));
+    assertEquals(400, invalid.statusCode());
+    assertEquals("field_invalid", awaitAudit(invalid, "reason_key"));
+    assertEquals(400, duplicate.statusCode(), "one field, two values: never checked one and forwarded the other");
+    assertEquals("body_not_json", awaitAudit(duplicate, "reason_key"));
+    assertEquals(400, array.statusCode());
+    assertEquals("body_not_json", awaitAudit(array, "reason_key"));
+    assertEquals(before, runtime.received().size());
+  }
+
+  static HttpResponse<String> sendRaw(String token, String target, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(TestGateways.mainUrl(gateway) + target))
+        .timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   static String awaitAudit(HttpResponse<String> response, String column) throws Exception {
     String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
