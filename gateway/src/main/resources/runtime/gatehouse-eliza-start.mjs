@@ -6,8 +6,11 @@
 //   <port> is taken, so the port actually bound is written to <ready file> once listening;
 // - trusts X-Forwarded-For from loopback only, so the gateway's per-workspace client identity
 //   becomes req.ip and elizaOS's per-IP rate limit applies per workspace;
-// - exits when its standard input closes: the gateway holds the other end, so the runtime goes
-//   away with the gateway even when the gateway is killed.
+// - shuts down (elizaOS's own SIGTERM handler: agents stopped, database closed) when its
+//   standard input closes: the gateway holds the other end, so the runtime goes away with the
+//   gateway even when the gateway is killed;
+// - ignores SIGINT once started: ctrl-C in a terminal reaches the whole process group, and the
+//   gateway must drain its in-flight requests to a live runtime before it stops the runtime.
 import { writeFileSync, renameSync } from 'node:fs';
 import { setAllowedEnvVars } from '@elizaos/core';
 
@@ -28,14 +31,17 @@ process.env = new Proxy(process.env, {
     CREDENTIALS.has(key) ? undefined : Reflect.getOwnPropertyDescriptor(target, key),
 });
 
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('error', () => process.exit(0));
+const shutDown = () => process.kill(process.pid, 'SIGTERM');
+process.stdin.on('end', shutDown);
+process.stdin.on('error', shutDown);
 process.stdin.resume();
 
 const { AgentServer } = await import('@elizaos/server');
 const server = new AgentServer();
 await server.start({ port: Number(portArg), dataDir: databaseDir });
 server.app.set('trust proxy', 'loopback');
+process.removeAllListeners('SIGINT');
+process.on('SIGINT', () => {});
 const bound = server.server.address().port;
 writeFileSync(readyFile + '.tmp', String(bound));
 renameSync(readyFile + '.tmp', readyFile);

@@ -122,7 +122,7 @@ public final class ServeCommand implements Callable<Integer> {
         return Main.EXIT_FAILED;
       }
       cfg = configured.withUpstream(new GatewayConfig.Upstream(runtime.baseUrl(), configured.upstream().connectTimeout(),
-          configured.upstream().responseTimeout(), Optional.of(runtime.apiKey())));
+          configured.upstream().responseTimeout(), Optional.of(runtime.apiKey()), configured.upstream().clientIdentity()));
     }
     try {
       return serveGateway(vertx, cfg, err);

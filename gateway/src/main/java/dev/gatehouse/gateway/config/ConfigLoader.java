@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateBudget;
+import dev.gatehouse.gateway.mutate.ClientIdentity;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.token.TokenSettings;
@@ -169,7 +170,8 @@ public final class ConfigLoader {
         upstreamUrl(text(tree, "upstream.url", GatewayConfig.DEFAULT_UPSTREAM_URL), sources),
         duration(tree, "upstream.connectTimeout", GatewayConfig.DEFAULT_CONNECT_TIMEOUT, sources),
         duration(tree, "upstream.responseTimeout", GatewayConfig.DEFAULT_RESPONSE_TIMEOUT, sources),
-        Optional.ofNullable(at(tree, "upstream.apiKey")).map(n -> SecretValue.ofUtf8(n.asText())));
+        Optional.ofNullable(at(tree, "upstream.apiKey")).map(n -> SecretValue.ofUtf8(n.asText())),
+        clientIdentity(tree));
     var database = new GatewayConfig.Database(
         Optional.ofNullable(at(tree, "database.url")).map(n -> databaseUrl(n.asText(), sources)),
         Optional.ofNullable(at(tree, "database.user")).map(JsonNode::asText),
@@ -196,7 +198,8 @@ public final class ConfigLoader {
     var limits = new GatewayConfig.Budgets(
         budget(tree, "limits.perAddress", Limits.PER_ADDRESS, sources),
         budget(tree, "limits.perToken", Limits.PER_TOKEN, sources),
-        budget(tree, "limits.failedAuthentication", Limits.FAILED_AUTHENTICATION, sources));
+        budget(tree, "limits.failedAuthentication", Limits.FAILED_AUTHENTICATION, sources),
+        budget(tree, "limits.perWorkspace", Limits.PER_WORKSPACE, sources));
     var runtime = new GatewayConfig.RuntimeSettings(
         text(tree, "runtime.managed", GatewayConfig.RuntimeSettings.NONE),
         Path.of(text(tree, "runtime.cacheDir", ManagedRuntime.defaultCacheDir(env).toString())),
@@ -221,6 +224,13 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key + ".interval", sources));
     }
+  }
+
+  /** Default: the workspace for the managed elizaOS runtime (it trusts the gateway), else the address. */
+  private static ClientIdentity clientIdentity(JsonNode tree) {
+    boolean managed = GatewayConfig.RuntimeSettings.ELIZA.equals(text(tree, "runtime.managed", ""));
+    String fallback = managed ? "workspace" : "address";
+    return ClientIdentity.fromId(text(tree, "upstream.clientIdentity", fallback)).orElseThrow();
   }
 
   private static TrustedProxies trustedProxies(JsonNode tree, Map<String, String> sources) {

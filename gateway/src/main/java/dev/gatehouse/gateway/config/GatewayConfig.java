@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.config;
 
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.RateBudget;
+import dev.gatehouse.gateway.mutate.ClientIdentity;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
@@ -67,7 +68,8 @@ public record GatewayConfig(
   }
 
   /** Rate budgets (token buckets); defaults are {@link dev.gatehouse.gateway.limit.Limits}. */
-  public record Budgets(RateBudget perAddress, RateBudget perToken, RateBudget failedAuthentication) {}
+  public record Budgets(RateBudget perAddress, RateBudget perToken, RateBudget failedAuthentication,
+      RateBudget perWorkspace) {}
 
   /** Tokens Gatehouse signs and accepts; {@code settings} carries issuer, audience and max TTL. */
   public record Tokens(TokenSettings settings, SigningAlgorithm signingAlgorithm) {}
@@ -99,10 +101,16 @@ public record GatewayConfig(
 
   /**
    * The one runtime the gateway fronts. {@code apiKey} is the runtime's own credential, injected
-   * on every forwarded request; it never leaves the gateway otherwise.
+   * on every forwarded request; it never leaves the gateway otherwise. {@code clientIdentity} is
+   * who the runtime is told the client is ({@code X-Forwarded-For}).
    */
   public record Upstream(URI url, Duration connectTimeout, Duration responseTimeout,
-      Optional<SecretValue> apiKey) {
+      Optional<SecretValue> apiKey, ClientIdentity clientIdentity) {
+
+    /** An upstream told the client address. */
+    public Upstream(URI url, Duration connectTimeout, Duration responseTimeout, Optional<SecretValue> apiKey) {
+      this(url, connectTimeout, responseTimeout, apiKey, ClientIdentity.ADDRESS);
+    }
 
     public String host() {
       return url.getHost();

@@ -48,6 +48,14 @@ public final class Limits {
   public static final RateBudget PER_TOKEN = new RateBudget(100, Duration.ofMillis(20));
 
   /**
+   * Per workspace, over all its tokens: a burst of 1,000 requests, then one every 10 ms (100 per
+   * second). Keeps one workspace from taking the whole runtime: the fair share between tenants of
+   * one runtime. Behind the managed elizaOS runtime each workspace also has the runtime's own
+   * budget of 1,000 requests per 15 minutes (see {@code mutate.ClientIdentity}).
+   */
+  public static final RateBudget PER_WORKSPACE = new RateBudget(1000, Duration.ofMillis(10));
+
+  /**
    * Per client address, before authentication: a burst of 200, then one every 10 ms (100 per
    * second). Higher than {@link #PER_TOKEN} because one address may front many users (NAT).
    */

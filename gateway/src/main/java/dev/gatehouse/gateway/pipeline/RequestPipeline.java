@@ -14,6 +14,7 @@ import dev.gatehouse.gateway.isolation.IsolationStage;
 import dev.gatehouse.gateway.limit.AddressKey;
 import dev.gatehouse.gateway.limit.RateDecision;
 import dev.gatehouse.gateway.limit.RateLimiter;
+import dev.gatehouse.gateway.mutate.ClientIdentity;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.policy.AccessDecision;
@@ -43,14 +44,15 @@ import org.slf4j.LoggerFactory;
  *   <li>limit by client address, and by recent failed authentications from it (429);
  *   <li>authenticate the bearer token (401; a broken dependency is 503, never allow);
  *   <li>match the route and authorize its scopes (401/403/404);
- *   <li>limit by token (429);
+ *   <li>limit by token, then by the token's workspace (429);
  *   <li>workspace isolation ({@link IsolationStage}): resource ids owned by the caller's
  *       workspace, identity fields overwritten, the body checked (404/400/403/413; a broken
  *       dependency is 503);
- *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected) and
- *       proxy exactly the canonical target (with identity query values replaced); the JSON answer
- *       of an authenticated request goes through the response policy (lists filtered, created
- *       resources recorded, secrets redacted).
+ *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected, the
+ *       client identity per {@link ClientIdentity}) and proxy exactly the canonical target (with
+ *       identity query values replaced); the JSON answer of an authenticated request goes
+ *       through the response policy (lists filtered, created resources recorded, secrets
+ *       redacted). A 429 from the runtime is passed on, never retried.
  * </ol>
  *
  * Each exchange ends in one access-log line and one audit event, allowed or denied; so do
@@ -61,7 +63,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
 
   /** The gateway's limiters; see {@link dev.gatehouse.gateway.limit.Limits} for the budgets. */
-  public record Limiters(RateLimiter perAddress, RateLimiter failedAuthentication, RateLimiter perToken) {}
+  public record Limiters(RateLimiter perAddress, RateLimiter failedAuthentication, RateLimiter perToken,
+      RateLimiter perWorkspace) {}
 
   private final HealthChecks health;
   private final DecisionAudit audit;
@@ -73,6 +76,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final IsolationStage isolation;
   private final HeaderMutator mutator;
   private final UpstreamProxy proxy;
+  private final ClientIdentity clientIdentity;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
       Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy, IsolationStage isolation,
@@ -86,6 +90,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     this.isolation = isolation;
     this.mutator = mutator;
     this.proxy = proxy;
+    this.clientIdentity = proxy.upstream().clientIdentity();
   }
 
   @Override
@@ -184,7 +189,9 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       return;
     }
     if (principal.isPresent()
-        && limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")) {
+        && (limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")
+        || limited(request, exchange, limiters.perWorkspace().acquire(principal.get().workspace()),
+            "workspace_rate_limited"))) {
       return;
     }
     if (principal.isEmpty()) {
@@ -212,7 +219,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
 
   private void forward(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan) {
     exchange.allow();
-    MultiMap forward = mutator.forwardHeaders(request.headers(), exchange.clientAddress(), exchange.requestId(),
+    MultiMap forward = mutator.forwardHeaders(request.headers(),
+        clientIdentity.forwardedFor(exchange.clientAddress(), exchange.principal()), exchange.requestId(),
         request.canUpgradeToWebSocket());
     forward.set(UpstreamProxy.FORWARD_TARGET_HEADER, target);
     request.headers().clear().addAll(forward);

@@ -54,6 +54,7 @@ public final class UpstreamProxy {
     this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(this::originRequest)
         .addInterceptor(new UpstreamFailureInterceptor(), true)
+        .addInterceptor(new UpstreamRateLimitInterceptor(), true)
         .addInterceptor(new ForwardTargetInterceptor(), true)
         .addInterceptor(plans, false);
   }

@@ -1,17 +1,18 @@
 package dev.gatehouse.gateway.runtime;
 
+import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.secrets.SecretValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -30,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * <h3>Guarantees</h3>
  * <ul>
  *   <li>Installed once per cache directory ({@link RuntimeInstaller}), then started with
- *       {@code node} on {@code 127.0.0.1} only, on a free port, with a fresh random API key and
- *       {@code SECRET_SALT} per start, the web UI and plugin auto-install off, and Sentry without
- *       a transport.</li>
+ *       {@code node} on {@code 127.0.0.1} only, on a free port, with a fresh random API key per
+ *       start, a random {@code SECRET_SALT} kept in the data directory ({@link RuntimeSalt}), the
+ *       web UI and plugin auto-install off, and Sentry without a transport.</li>
  *   <li>The environment is an allowlist ({@link RuntimeEnvironment}); none of the gateway's own
  *       variables reach the runtime, and the start script keeps the runtime's credentials out of
  *       every agent's settings.</li>
@@ -40,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *       fails with a {@link RuntimeStartException} naming the runtime's log file when Node is
  *       missing, npm fails, the process exits, or it is not healthy within the start timeout.
  *       Whatever was started is stopped again.</li>
- *   <li>The process tree is stopped by {@link #stop}. When the gateway dies without stopping
- *       it, the runtime sees its standard input (held open by the gateway) close and exits.</li>
+ *   <li>The process tree is stopped by {@link #stop}: the runtime's standard input, a pipe held
+ *       by the gateway, is closed and the runtime shuts down; it is killed if still running after
+ *       {@link #STOP_TIMEOUT}. When the gateway dies without stopping it, the pipe closes all the
+ *       same. The runtime ignores SIGINT, so ctrl-C in a terminal leaves it to the gateway to
+ *       stop it after draining.</li>
  * </ul>
  * The API key and salt are never logged and appear in no message or {@code toString()}.
  */
@@ -51,15 +55,16 @@ public final class ManagedRuntime {
 
   public static final String PACKAGE = "@elizaos/server";
   public static final String VERSION = "1.7.2";
-  /** Default time from process start to a healthy runtime (first start: about 10 s here). */
+  /** Default time from process start to a healthy runtime (10 to 30 s measured here). */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
-  /** After this long a runtime that ignores SIGTERM is killed. */
+  /** After this long a runtime that has not shut down is killed. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-  /** Bytes of randomness in the generated API key and salt. */
+  /** Bytes of randomness in the generated API key. */
   static final int SECRET_BYTES = 32;
   /** The runtime's own log, in its data directory. */
   public static final String LOG_FILE = "runtime.log";
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
   private static final String WORKER_POOL = "gatehouse-managed-runtime";
   /** Longest install plus start (npm timeout plus start timeouts), for the blocked-thread check. */
   private static final Duration BLOCKING_LIMIT = Duration.ofMinutes(30);
@@ -79,14 +84,23 @@ public final class ManagedRuntime {
   private final Process process;
   private final URI baseUrl;
   private final SecretValue apiKey;
-  private final OutputStream lifeline;
+  private final Path log;
+  private final long started;
+  private volatile boolean stopping;
 
-  private ManagedRuntime(Vertx vertx, Process process, URI baseUrl, SecretValue apiKey) {
+  private ManagedRuntime(Vertx vertx, Process process, URI baseUrl, SecretValue apiKey, Path log, long started) {
     this.vertx = vertx;
+    this.log = log;
+    this.started = started;
     this.process = process;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
-    this.lifeline = process.getOutputStream();
+    process.onExit().thenAccept(exited -> {
+      if (!stopping) {
+        LOG.error("{}@{} (pid {}) exited unexpectedly with code {}; requests now fail with 502; see {}",
+            PACKAGE, VERSION, exited.pid(), exited.exitValue(), log);
+      }
+    });
   }
 
   /**
@@ -106,10 +120,18 @@ public final class ManagedRuntime {
   }
 
   static Future<ManagedRuntime> start(Vertx vertx, Options options, Map<String, String> environment) {
-    return blocking(vertx).executeBlocking(() -> startBlocking(vertx, options, environment), false);
+    return blocking(vertx).executeBlocking(() -> launch(vertx, options, environment), false)
+        .compose(runtime -> runtime.awaitHealthy(runtime.started + options.startTimeout().toNanos())
+            .map(ready -> {
+              LOG.info("{}@{} ready at {} in {} ms", PACKAGE, VERSION, runtime.baseUrl,
+                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - runtime.started));
+              return runtime;
+            })
+            .recover(failure -> runtime.stop().transform(stopped -> Future.failedFuture(failure))));
   }
 
-  private static ManagedRuntime startBlocking(Vertx vertx, Options options, Map<String, String> environment) throws IOException {
+  /** Installs if needed, starts Node and waits until it listens. Blocking. */
+  private static ManagedRuntime launch(Vertx vertx, Options options, Map<String, String> environment) throws IOException {
     Path script = new RuntimeInstaller(PACKAGE + "@" + VERSION, RuntimeEnvironment.forNpm(environment))
         .ensureInstalled(options.cacheDir());
     Path dataDir = options.dataDir().toAbsolutePath();
@@ -125,18 +147,14 @@ public final class ManagedRuntime {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().clear();
-    builder.environment().putAll(RuntimeEnvironment.forRuntime(environment, key, randomSecret()));
+    builder.environment().putAll(RuntimeEnvironment.forRuntime(environment, key, RuntimeSalt.loadOrCreate(dataDir, RANDOM)));
     long started = System.nanoTime();
     Process process = builder.start();
     LOG.info("starting {}@{}: node pid {}, log {}", PACKAGE, VERSION, process.pid(), log);
-    ManagedRuntime runtime = null;
     try {
       int bound = awaitReadyFile(process, ready, log, started + options.startTimeout().toNanos());
-      runtime = new ManagedRuntime(vertx, process, URI.create("http://127.0.0.1:" + bound), SecretValue.ofUtf8(key));
-      runtime.awaitHealthy(log, started + options.startTimeout().toNanos());
-      LOG.info("{}@{} ready at {} in {} ms", PACKAGE, VERSION, runtime.baseUrl,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return runtime;
+      return new ManagedRuntime(vertx, process, URI.create("http://127.0.0.1:" + bound), SecretValue.ofUtf8(key), log,
+          started);
     } catch (RuntimeException | IOException e) {
       destroyTree(process);
       throw e;
@@ -162,32 +180,36 @@ public final class ManagedRuntime {
     }
   }
 
-  /** Healthy: an authenticated {@code GET /api/server/ping} answers 200. */
-  private void awaitHealthy(Path log, long deadline) {
-    // HTTP/1.1 only: the runtime's WebSocket server drops requests offering an h2c upgrade.
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ping = HttpRequest.newBuilder(baseUrl.resolve("/api/server/ping"))
-        .timeout(Duration.ofSeconds(5))
-        .header("X-API-KEY", apiKey.revealUtf8())
-        .build();
-    int last = -1;
-    while (System.nanoTime() - deadline < 0 && process.isAlive()) {
-      try {
-        last = http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (last == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        last = -1;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RuntimeStartException("interrupted while waiting for the elizaOS runtime", e);
-      }
-      sleep(POLL);
-    }
-    throw new RuntimeStartException("the elizaOS runtime did not become healthy (last status " + last
-        + (process.isAlive() ? "" : ", process exited") + "); see " + log);
+  /** Healthy: an authenticated {@code GET /api/server/ping} answers 200 before {@code deadline}. */
+  private Future<Void> awaitHealthy(long deadline) {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) PROBE_TIMEOUT.toMillis()));
+    Promise<Void> healthy = Promise.promise();
+    probe(client, deadline, healthy);
+    return healthy.future().eventually(client::close);
+  }
+
+  private void probe(HttpClient client, long deadline, Promise<Void> healthy) {
+    RequestOptions ping = new RequestOptions()
+        .setHost(baseUrl.getHost())
+        .setPort(baseUrl.getPort())
+        .setURI("/api/server/ping")
+        .setIdleTimeout(PROBE_TIMEOUT.toMillis())
+        .putHeader(HeaderMutator.RUNTIME_KEY_HEADER, apiKey.revealUtf8());
+    client.request(ping)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .onComplete(result -> {
+          int status = result.succeeded() ? result.result() : -1;
+          if (status == 200) {
+            healthy.complete();
+          } else if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+            healthy.fail(new RuntimeStartException("the elizaOS runtime did not become healthy (last status " + status
+                + (process.isAlive() ? "" : ", process exited") + "); see " + log));
+          } else {
+            vertx.setTimer(POLL.toMillis(), id -> probe(client, deadline, healthy));
+          }
+        });
   }
 
   /** {@code http://127.0.0.1:<port>}; the runtime listens on loopback only. */
@@ -217,24 +239,30 @@ public final class ManagedRuntime {
    * sent; after {@link #STOP_TIMEOUT} whatever is left is killed. Idempotent.
    */
   public Future<Void> stop() {
+    stopping = true;
     return blocking(vertx).executeBlocking(() -> {
-      try {
-        lifeline.close();
-      } catch (IOException e) {
-        // Already closed: the process is going or gone.
-      }
       destroyTree(process);
       LOG.info("{}@{} stopped (pid {})", PACKAGE, VERSION, process.pid());
       return null;
     }, false);
   }
 
+  /**
+   * Closes the runtime's standard input, which makes the start script send itself SIGTERM
+   * (elizaOS then stops its agents and closes its database); whatever is still running after
+   * {@link #STOP_TIMEOUT}, the runtime or a process it started, is killed.
+   */
   private static void destroyTree(Process process) {
     List<ProcessHandle> children = process.descendants().toList();
-    process.destroy();
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // Already closed: the runtime is stopping.
+    }
     try {
       if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("elizaOS runtime (pid {}) ignored SIGTERM for {}; killing it", process.pid(), STOP_TIMEOUT);
+        LOG.warn("elizaOS runtime (pid {}) still running {} after its input closed; killing it", process.pid(),
+            STOP_TIMEOUT);
         process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {

@@ -180,7 +180,8 @@ public final class Gateway {
         new RequestPipeline.Limiters(
             new RateLimiter(config.limits().perAddress()),
             new RateLimiter(config.limits().failedAuthentication()),
-            new RateLimiter(config.limits().perToken())),
+            new RateLimiter(config.limits().perToken()),
+            new RateLimiter(config.limits().perWorkspace())),
         new BearerAuthenticator(verifier),
         policy,
         new IsolationStage(vertx, ownership, keyProvider.characterSealer()),

@@ -119,7 +119,7 @@ class ManagedRuntimeIT {
   @Test
   @Order(2)
   @Tag("T-ISO-007")
-  void the_runtime_listens_on_loopback_only_with_an_allowlisted_environment() throws Exception {
+  void the_runtime_listens_on_loopback_only_with_an_allowlisted_environment_and_a_kept_salt() throws Exception {
     assertEquals("127.0.0.1", runtime.baseUrl().getHost());
     for (InetAddress address : nonLoopbackIpv4()) {
       assertThrows(IOException.class, () -> new Socket(address, runtime.baseUrl().getPort()).close(),
@@ -128,6 +128,9 @@ class ManagedRuntimeIT {
     assertTrue(ALLOWED_ENVIRONMENT.containsAll(runtimeEnvironment.keySet()),
         "unexpected variables: " + runtimeEnvironment.keySet());
     assertEquals("127.0.0.1", runtimeEnvironment.get("SERVER_HOST"));
+    Path saltFile = dir.resolve("runtime").resolve(RuntimeSalt.FILE);
+    assertEquals(runtimeEnvironment.get("SECRET_SALT"), Files.readString(saltFile), "the salt is kept for restarts");
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(saltFile)));
     assertEquals("false", runtimeEnvironment.get("ELIZA_UI_ENABLE"));
   }
 

@@ -54,6 +54,7 @@ public final class ElizaRuntimes {
   public static List<String> gatewaySettings(ManagedRuntime runtime) {
     return List.of(
         "upstream.url=" + runtime.baseUrl(),
-        "upstream.apiKey=" + runtime.apiKey().revealUtf8());
+        "upstream.apiKey=" + runtime.apiKey().revealUtf8(),
+        "upstream.clientIdentity=workspace");
   }
 }
