@@ -28,8 +28,9 @@ import java.util.List;
  *       workspace owns (an item without a readable id is dropped; with {@code adopt}, items nobody
  *       owns are claimed first), and each {@code record} id is claimed for the workspace.</li>
  * </ul>
- * Fails (the proxy answers 502) when a 2xx answer is not JSON, a recorded id is missing or owned
- * by another workspace, or the registry fails: nothing unchecked reaches the client.
+ * An empty answer (a HEAD request's) passes unchanged. Fails (the proxy answers 502) when a 2xx
+ * answer is not JSON, a recorded id is missing or owned by another workspace, or the registry
+ * fails: nothing unchecked reaches the client.
  */
 final class ResponseFilter implements ForwardPlan.ResponseTransformer {
 
@@ -51,7 +52,7 @@ final class ResponseFilter implements ForwardPlan.ResponseTransformer {
 
   @Override
   public Future<Buffer> transform(int status, Buffer body) {
-    if (nothingToDo(body)) {
+    if (body.length() == 0 || nothingToDo(body)) {
       return Future.succeededFuture(body);
     }
     JsonNode root;

@@ -112,6 +112,9 @@ class ResponseFilterIT {
     assertEquals(new JsonObject().put("data", new JsonObject().put("name", "x")), out);
     Buffer plain = Buffer.buffer("{\"data\":{\"name\":\"x\"}}");
     assertEquals(plain, Await.result(filter.transform(200, plain)));
+    ResponseFilter listing = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice"),
+        lists(new Isolation.ListRule(JsonPointer.compile("/data"), Set.of(ResourceKind.AGENT), Optional.empty(), false)));
+    assertEquals(Buffer.buffer(), Await.result(listing.transform(200, Buffer.buffer())), "a HEAD answer has no body");
   }
 
   @Test
