@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.auditdetector.event.AuditEvent;
 import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.canonical.CanonicalRequest;
 import dev.gatehouse.gateway.errors.ErrorBody;
@@ -323,9 +324,12 @@ public final class IsolationStage {
     }
   }
 
-  /** Resource ids for the audit event, within the schema's name pattern and count. */
+  /**
+   * Resource ids for the audit event, within the schema's name pattern, length and count: the
+   * first value of each field (an array's first element), path parameters counted first.
+   */
   static final class AuditIds {
-    private static final int MAX = dev.gatehouse.auditdetector.event.AuditEvent.MAX_RESOURCE_IDS;
+    private static final int MAX = AuditEvent.MAX_RESOURCE_IDS;
     private final Map<String, String> values = new LinkedHashMap<>();
     private final int reserved;
 
@@ -335,16 +339,9 @@ public final class IsolationStage {
 
     synchronized void put(String name, String value) {
       String clean = name.replaceAll("[^A-Za-z0-9_]", "_");
-      if (clean.length() > 64 || value.isEmpty() || value.length() > 256) {
-        return;
-      }
-      if (values.containsKey(clean)) {
-        for (int i = 2; values.containsKey(clean); i++) {
-          clean = name.replaceAll("[^A-Za-z0-9_]", "_") + "_" + i;
-        }
-      }
-      if (values.size() + reserved < MAX) {
-        values.put(clean, value);
+      if (clean.length() <= 64 && !value.isEmpty() && value.length() <= Ownership.MAX_ID_LENGTH
+          && values.size() + reserved < MAX) {
+        values.putIfAbsent(clean, value);
       }
     }
 

@@ -10,7 +10,7 @@ final class Refusal extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient ErrorBody error;
+  private final ErrorBody error;
   private final String reason;
 
   private Refusal(ErrorBody error, String reason) {

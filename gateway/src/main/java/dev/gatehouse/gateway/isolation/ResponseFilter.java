@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.proxy.ForwardPlan;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,8 +28,9 @@ import java.util.List;
  *       workspace owns (an item without a readable id is dropped; with {@code adopt}, items nobody
  *       owns are claimed first), and each {@code record} id is claimed for the workspace.</li>
  * </ul>
- * Fails (the proxy answers 502) when a 2xx answer is not JSON, a recorded id is missing or owned
- * by another workspace, or the registry fails: nothing unchecked reaches the client.
+ * An empty answer (a HEAD request's) passes unchanged. Fails (the proxy answers 502) when a 2xx
+ * answer is not JSON, a recorded id is missing or owned by another workspace, or the registry
+ * fails: nothing unchecked reaches the client.
  */
 final class ResponseFilter implements ForwardPlan.ResponseTransformer {
 
@@ -50,6 +52,9 @@ final class ResponseFilter implements ForwardPlan.ResponseTransformer {
 
   @Override
   public Future<Buffer> transform(int status, Buffer body) {
+    if (body.length() == 0 || nothingToDo(body)) {
+      return Future.succeededFuture(body);
+    }
     JsonNode root;
     try {
       root = JSON.readTree(body.getBytes());
@@ -71,6 +76,19 @@ final class ResponseFilter implements ForwardPlan.ResponseTransformer {
         .compose(v -> record(root))
         .compose(v -> filterLists(root))
         .map(v -> write(root));
+  }
+
+  /**
+   * True when the answer needs no change: the route has no response rules and the text holds
+   * neither the property name nor any backslash-u escape that could spell it. Saves parsing most
+   * answers.
+   */
+  private boolean nothingToDo(Buffer body) {
+    if (!rules.equals(Isolation.Response.NONE)) {
+      return false;
+    }
+    String text = body.toString(StandardCharsets.UTF_8);
+    return !text.contains(SECRETS) && !text.contains("\\u");
   }
 
   /** Removes every {@value #SECRETS} property at any depth. */

@@ -44,8 +44,4 @@ final class OwnerCache {
   synchronized void clear() {
     entries.clear();
   }
-
-  synchronized int size() {
-    return entries.size();
-  }
 }

@@ -116,18 +116,13 @@ public final class OwnershipRegistry {
    * server wins and the other is left unused in the runtime (logged).
    */
   public Future<String> messageServer(String workspaceId) {
-    Future<String> known = messageServers.get(workspaceId);
-    if (known != null && !known.failed()) {
-      return known;
-    }
     Promise<String> promise = Promise.promise();
     Future<String> mine = promise.future();
-    Future<String> raced = messageServers.putIfAbsent(workspaceId, mine);
-    if (raced != null && !raced.failed()) {
-      return raced;
-    }
-    if (raced != null) {
-      messageServers.put(workspaceId, mine);
+    // A failed attempt is replaced, so the next caller retries.
+    Future<String> current = messageServers.compute(workspaceId,
+        (id, known) -> known == null || known.failed() ? mine : known);
+    if (current != mine) {
+      return current;
     }
     lookUpMessageServer(workspaceId)
         .compose(existing -> existing.isPresent()
@@ -155,10 +150,6 @@ public final class OwnershipRegistry {
               }
               return Future.failedFuture(failure);
             }));
-  }
-
-  int cachedEntries() {
-    return cache.size();
   }
 
   private static Optional<String> first(RowSet<Row> rows) {

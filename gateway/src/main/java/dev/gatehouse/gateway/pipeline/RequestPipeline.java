@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  *       dependency is 503);
  *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected, the
  *       client identity per {@link ClientIdentity}) and proxy exactly the canonical target (with
- *       identity query values replaced); a 429 from the runtime is passed on, never retried; the JSON answer
- *       of an authenticated request goes through the response policy (lists filtered, created
- *       resources recorded, secrets redacted).
+ *       identity query values replaced); the JSON answer of an authenticated request goes
+ *       through the response policy (lists filtered, created resources recorded, secrets
+ *       redacted). A 429 from the runtime is passed on, never retried.
  * </ol>
  *
  * Requests under {@code /socket.io} go to the {@link SocketIoEndpoint} instead of the route

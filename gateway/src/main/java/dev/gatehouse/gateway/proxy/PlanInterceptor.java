@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a {@link ForwardPlan}: the rewritten request body replaces the client's, and the JSON
- * answer is buffered (capped) and transformed. Answers the transformer cannot see are never
- * passed through when the plan requires it: a content-encoded or non-JSON 2xx answer, one over
- * the cap, or a failed transformation becomes a generic 502. The runtime is always asked for an
- * unencoded answer.
+ * Applies a {@link ForwardPlan}: the rewritten request body (UTF-8 JSON) replaces the client's,
+ * and the JSON answer is buffered (capped) and transformed. Answers the transformer cannot see
+ * are never passed through when the plan requires it: a content-encoded or non-JSON 2xx answer,
+ * one over the cap, or a failed transformation becomes a generic 502. The runtime is always asked
+ * for an unencoded answer.
  */
 final class PlanInterceptor implements ProxyInterceptor {
 
@@ -58,7 +58,11 @@ final class PlanInterceptor implements ProxyInterceptor {
     ForwardPlan plan = pending.remove(context.request().proxiedRequest());
     if (plan != null) {
       context.set(PLAN, plan);
-      plan.body().ifPresent(body -> context.request().setBody(Body.body(body)));
+      plan.body().ifPresent(body -> {
+        // The rewritten body is UTF-8 JSON, whatever the client declared.
+        context.request().headers().set(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE);
+        context.request().setBody(Body.body(body));
+      });
     }
     return context.sendRequest();
   }

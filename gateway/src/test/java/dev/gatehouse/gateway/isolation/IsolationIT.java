@@ -191,6 +191,35 @@ class IsolationIT {
   }
 
   @Test
+  @Tag("T-ISO-005")
+  @Tag("T-ISO-002")
+  void query_identity_is_the_caller_and_array_forms_of_bound_query_parameters_are_refused() throws Exception {
+    String agent = createAgent(tokenA, "Dm");
+    String someoneElse = EntityIds.of(workspaceB, "bob");
+
+    HttpResponse<String> dm = send(tokenA, "GET", "/api/messaging/dm-channel?currentUserId=" + someoneElse
+        + "&targetUserId=" + agent, null);
+
+    assertEquals(200, dm.statusCode(), dm.body());
+    FakeEliza.Received seen = runtime.received().stream().filter(r -> r.path().endsWith("/dm-channel")).reduce((x, y) -> y)
+        .orElseThrow();
+    assertTrue(seen.query().contains("currentUserId=" + EntityIds.of(workspaceA, "alice")), seen.query());
+    assertFalse(seen.query().contains(someoneElse));
+    String channel = new JsonObject(dm.body()).getJsonObject("data").getString("id");
+    assertTrue(Await.result(gateway.ownership().owns(workspaceA, ResourceKind.CHANNEL, channel)), "the DM is recorded");
+
+    int before = runtime.received().size();
+    HttpResponse<String> encoded = send(tokenA, "GET", "/api/messaging/dm-channel?targetUserId%5B%5D=" + agent, null);
+    assertEquals(400, encoded.statusCode());
+    assertEquals("query_form_refused", awaitAudit(encoded, "reason_key"));
+    HttpResponse<String> nested = send(tokenA, "GET", "/api/agents/" + agent + "/memories?roomId%5Bx%5D=y", null);
+    assertEquals(400, nested.statusCode());
+    assertEquals("query_form_refused", awaitAudit(nested, "reason_key"));
+    assertEquals(404, send(tokenB, "GET", "/api/messaging/dm-channel?targetUserId=" + agent, null).statusCode());
+    assertEquals(before, runtime.received().size());
+  }
+
+  @Test
   @Tag("T-ISO-003")
   @Tag("T-ISO-005")
   void session_lists_show_each_workspace_only_its_own_and_no_totals() throws Exception {
@@ -348,6 +377,37 @@ class IsolationIT {
             "B's request naming A's id reached the runtime: " + seen.method() + " " + seen.path());
       }
     }
+  }
+
+  @Test
+  @Tag("T-ISO-002")
+  void malformed_or_incomplete_inspected_bodies_are_refused_with_their_own_reasons() throws Exception {
+    String agent = createAgent(tokenA, "Bodies");
+    int before = runtime.received().size();
+
+    HttpResponse<String> missing = send(tokenA, "POST", "/api/messaging/jobs", new JsonObject().put("content", "x"));
+    HttpResponse<String> invalid = send(tokenA, "POST", "/api/messaging/jobs", new JsonObject().put("agentId", 42));
+    HttpResponse<String> duplicate = sendRaw(tokenA, "/api/messaging/jobs",
+        "{\"agentId\":\"" + agent + "\",\"agentId\":\"" + UUID.randomUUID() + "\"}");
+    HttpResponse<String> array = sendRaw(tokenA, "/api/messaging/jobs", "[{\"agentId\":\"" + agent + "\"}]");
+
+    assertEquals(400, missing.statusCode());
+    assertEquals("field_missing", awaitAudit(missing, "reason_key"));
+    assertEquals(400, invalid.statusCode());
+    assertEquals("field_invalid", awaitAudit(invalid, "reason_key"));
+    assertEquals(400, duplicate.statusCode(), "one field, two values: never checked one and forwarded the other");
+    assertEquals("body_not_json", awaitAudit(duplicate, "reason_key"));
+    assertEquals(400, array.statusCode());
+    assertEquals("body_not_json", awaitAudit(array, "reason_key"));
+    assertEquals(before, runtime.received().size());
+  }
+
+  static HttpResponse<String> sendRaw(String token, String target, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(TestGateways.mainUrl(gateway) + target))
+        .timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static String awaitAudit(HttpResponse<String> response, String column) throws Exception {

@@ -102,6 +102,22 @@ class ResponseFilterIT {
   }
 
   @Test
+  @Tag("T-SEC-011")
+  void a_secrets_key_spelled_with_escapes_is_removed_too_and_other_answers_pass_unchanged() throws Exception {
+    String escaped = "{\"data\":{\"name\":\"x\",\"\\u0073ecrets\":{\"K\":\"v\"}}}";
+    ResponseFilter filter = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice"),
+        Isolation.Response.NONE);
+
+    JsonObject out = new JsonObject(Await.result(filter.transform(200, Buffer.buffer(escaped))));
+    assertEquals(new JsonObject().put("data", new JsonObject().put("name", "x")), out);
+    Buffer plain = Buffer.buffer("{\"data\":{\"name\":\"x\"}}");
+    assertEquals(plain, Await.result(filter.transform(200, plain)));
+    ResponseFilter listing = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice"),
+        lists(new Isolation.ListRule(JsonPointer.compile("/data"), Set.of(ResourceKind.AGENT), Optional.empty(), false)));
+    assertEquals(Buffer.buffer(), Await.result(listing.transform(200, Buffer.buffer())), "a HEAD answer has no body");
+  }
+
+  @Test
   @Tag("T-ISO-003")
   void a_list_keeps_only_the_workspaces_items() throws Exception {
     String mine = claimed(workspaceA, ResourceKind.AGENT);

@@ -113,6 +113,9 @@ public final class FakeEliza implements AutoCloseable {
       } else if (p.length == 5 && p[2].equals("channels") && p[4].equals("participants")) {
         JsonObject channel = channels.get(p[3]);
         answer = ok(channel == null ? new JsonArray() : channel.getJsonArray("participants"));
+      } else if (m.equals("GET") && request.path().equals("/api/messaging/dm-channel")) {
+        answer = ok(new JsonObject().put("id", UUID.randomUUID().toString())
+            .put("participants", new JsonArray().add(request.getParam("currentUserId")).add(request.getParam("targetUserId"))));
       } else if (m.equals("POST") && request.path().equals("/api/messaging/sessions")) {
         String id = UUID.randomUUID().toString();
         JsonObject session = new JsonObject().put("sessionId", id).put("channelId", UUID.randomUUID().toString())
