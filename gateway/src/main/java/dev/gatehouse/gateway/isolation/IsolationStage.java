@@ -15,6 +15,7 @@ import dev.gatehouse.gateway.ownership.ResourceKind;
 import dev.gatehouse.gateway.policy.Isolation;
 import dev.gatehouse.gateway.policy.RouteMatch;
 import dev.gatehouse.gateway.proxy.ForwardPlan;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import dev.gatehouse.secrets.format.CharacterSealer;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.QueryStringEncoder;
@@ -93,7 +94,7 @@ public final class IsolationStage {
    */
   public Future<Outcome> check(Principal principal, Isolation rules, RouteMatch match, CanonicalRequest target,
       HttpServerRequest request) {
-    Caller caller = new Caller(principal.workspace(), EntityIds.of(principal.workspace(), principal.subject()));
+    Caller caller = new Caller(principal.workspace(), EntityIds.of(principal.workspace(), principal.subject()).toString());
     AuditIds bound = new AuditIds(match.params().size());
     return checkPath(caller, rules, match)
         .compose(v -> checkQuery(caller, rules, target, bound))

@@ -9,6 +9,7 @@ import dev.gatehouse.gateway.errors.ErrorBody;
 import dev.gatehouse.gateway.limit.RateLimiter;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.policy.RouteMatch;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import dev.gatehouse.secrets.SecretValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

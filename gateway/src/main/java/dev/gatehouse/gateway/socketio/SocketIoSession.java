@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.accesslog.RequestId;
 import dev.gatehouse.gateway.authn.AuthnResult;
 import dev.gatehouse.gateway.authn.BearerCredentials;
 import dev.gatehouse.gateway.authn.Principal;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

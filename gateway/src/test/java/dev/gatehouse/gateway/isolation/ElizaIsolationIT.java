@@ -13,6 +13,7 @@ import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.ElizaRuntimes;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -144,7 +145,7 @@ class ElizaIsolationIT {
       who.ids.put(ResourceKind.AGENT, twin);
       who.soloAgent = deploy(who, "Solo-" + who.name + "-" + UUID.randomUUID());
       call(who, "POST", "/api/agents/" + twin + "/start", null, 200);
-      String entity = EntityIds.of(who.workspace, who.name.equals("a") ? "alice" : "bob");
+      String entity = EntityIds.of(who.workspace, who.name.equals("a") ? "alice" : "bob").toString();
       who.ids.put(ResourceKind.ENTITY, entity);
 
       JsonObject channel = call(who, "POST", "/api/messaging/channels", new JsonObject().put("name", "general-" + who.name)

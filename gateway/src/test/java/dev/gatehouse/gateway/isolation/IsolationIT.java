@@ -14,6 +14,7 @@ import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.FakeEliza;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import dev.gatehouse.secrets.format.CharacterSealer;
 import dev.gatehouse.secrets.provider.KeyProvider;
 import dev.gatehouse.secrets.provider.KeyProviders;
@@ -154,7 +155,7 @@ class IsolationIT {
   @Tag("T-ISO-005")
   void identity_fields_are_overwritten_and_the_workspace_works_in_its_own_message_server() throws Exception {
     String agent = createAgent(tokenA, "Talker");
-    String entityA = EntityIds.of(workspaceA, "alice");
+    String entityA = EntityIds.of(workspaceA, "alice").toString();
     HttpResponse<String> channel = send(tokenA, "POST", "/api/messaging/channels", new JsonObject()
         .put("name", "general").put("participantCentralUserIds", new JsonArray().add(entityA).add(agent)));
     assertEquals(201, channel.statusCode(), channel.body());
@@ -162,7 +163,7 @@ class IsolationIT {
     String serverA = new JsonObject(channel.body()).getJsonObject("data").getString("messageServerId");
     assertNotEquals(FakeEliza.DEFAULT_SERVER, serverA);
 
-    String impostor = EntityIds.of(workspaceB, "bob");
+    String impostor = EntityIds.of(workspaceB, "bob").toString();
     HttpResponse<String> posted = send(tokenA, "POST", "/api/messaging/channels/" + channelId + "/messages",
         new JsonObject().put("author_id", impostor).put("content", "hello-7c1f").put("message_server_id", serverA));
     assertEquals(201, posted.statusCode(), posted.body());
@@ -195,7 +196,7 @@ class IsolationIT {
   @Tag("T-ISO-002")
   void query_identity_is_the_caller_and_array_forms_of_bound_query_parameters_are_refused() throws Exception {
     String agent = createAgent(tokenA, "Dm");
-    String someoneElse = EntityIds.of(workspaceB, "bob");
+    String someoneElse = EntityIds.of(workspaceB, "bob").toString();
 
     HttpResponse<String> dm = send(tokenA, "GET", "/api/messaging/dm-channel?currentUserId=" + someoneElse
         + "&targetUserId=" + agent, null);
@@ -203,7 +204,7 @@ class IsolationIT {
     assertEquals(200, dm.statusCode(), dm.body());
     FakeEliza.Received seen = runtime.received().stream().filter(r -> r.path().endsWith("/dm-channel")).reduce((x, y) -> y)
         .orElseThrow();
-    assertTrue(seen.query().contains("currentUserId=" + EntityIds.of(workspaceA, "alice")), seen.query());
+    assertTrue(seen.query().contains("currentUserId=" + EntityIds.of(workspaceA, "alice").toString()), seen.query());
     assertFalse(seen.query().contains(someoneElse));
     String channel = new JsonObject(dm.body()).getJsonObject("data").getString("id");
     assertTrue(Await.result(gateway.ownership().owns(workspaceA, ResourceKind.CHANNEL, channel)), "the DM is recorded");
@@ -232,7 +233,7 @@ class IsolationIT {
     assertEquals(201, sb.statusCode(), sb.body());
     String sessionA = new JsonObject(sa.body()).getString("sessionId");
     String sessionB = new JsonObject(sb.body()).getString("sessionId");
-    assertEquals(EntityIds.of(workspaceA, "alice"), new JsonObject(sa.body()).getString("userId"));
+    assertEquals(EntityIds.of(workspaceA, "alice").toString(), new JsonObject(sa.body()).getString("userId"));
 
     JsonObject listA = new JsonObject(send(tokenA, "GET", "/api/messaging/sessions", null).body());
     List<String> idsA = listA.getJsonArray("sessions").stream().map(s -> ((JsonObject) s).getString("sessionId")).toList();
@@ -355,7 +356,7 @@ class IsolationIT {
     HttpResponse<String> session = send(tokenA, "POST", "/api/messaging/sessions",
         new JsonObject().put("agentId", idsOfA.get(ResourceKind.AGENT)));
     idsOfA.put(ResourceKind.SESSION, new JsonObject(session.body()).getString("sessionId"));
-    idsOfA.put(ResourceKind.ENTITY, EntityIds.of(workspaceA, "alice"));
+    idsOfA.put(ResourceKind.ENTITY, EntityIds.of(workspaceA, "alice").toString());
     for (ResourceKind kind : ResourceKind.values()) {
       if (!idsOfA.containsKey(kind)) {
         String id = UUID.randomUUID().toString();

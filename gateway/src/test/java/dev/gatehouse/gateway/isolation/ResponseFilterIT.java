@@ -16,6 +16,7 @@ import dev.gatehouse.gateway.store.Database;
 import dev.gatehouse.gateway.store.MigrationSet;
 import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import dev.gatehouse.gateway.workspace.WorkspaceStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,7 +80,7 @@ class ResponseFilterIT {
   }
 
   static JsonObject apply(Isolation.Response rules, int status, JsonObject answer) throws Exception {
-    ResponseFilter filter = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice"), rules);
+    ResponseFilter filter = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice").toString(), rules);
     return new JsonObject(Await.result(filter.transform(status, answer.toBuffer())));
   }
 
@@ -105,14 +106,14 @@ class ResponseFilterIT {
   @Tag("T-SEC-011")
   void a_secrets_key_spelled_with_escapes_is_removed_too_and_other_answers_pass_unchanged() throws Exception {
     String escaped = "{\"data\":{\"name\":\"x\",\"\\u0073ecrets\":{\"K\":\"v\"}}}";
-    ResponseFilter filter = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice"),
+    ResponseFilter filter = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice").toString(),
         Isolation.Response.NONE);
 
     JsonObject out = new JsonObject(Await.result(filter.transform(200, Buffer.buffer(escaped))));
     assertEquals(new JsonObject().put("data", new JsonObject().put("name", "x")), out);
     Buffer plain = Buffer.buffer("{\"data\":{\"name\":\"x\"}}");
     assertEquals(plain, Await.result(filter.transform(200, plain)));
-    ResponseFilter listing = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice"),
+    ResponseFilter listing = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice").toString(),
         lists(new Isolation.ListRule(JsonPointer.compile("/data"), Set.of(ResourceKind.AGENT), Optional.empty(), false)));
     assertEquals(Buffer.buffer(), Await.result(listing.transform(200, Buffer.buffer())), "a HEAD answer has no body");
   }
@@ -142,8 +143,8 @@ class ResponseFilterIT {
   void a_list_of_plain_ids_with_several_kinds_keeps_own_agents_and_the_callers_entity() throws Exception {
     String mine = claimed(workspaceA, ResourceKind.AGENT);
     String theirs = claimed(workspaceB, ResourceKind.AGENT);
-    String me = EntityIds.of(workspaceA, "alice");
-    String someoneElse = EntityIds.of(workspaceB, "bob");
+    String me = EntityIds.of(workspaceA, "alice").toString();
+    String someoneElse = EntityIds.of(workspaceB, "bob").toString();
     JsonObject answer = new JsonObject().put("data", new JsonArray().add(mine).add(theirs).add(me).add(someoneElse));
 
     JsonObject out = apply(lists(new Isolation.ListRule(JsonPointer.compile("/data"),
@@ -189,7 +190,7 @@ class ResponseFilterIT {
     String theirs = claimed(workspaceB, ResourceKind.SESSION);
     Isolation.Response rules = new Isolation.Response(List.of(),
         List.of(new Isolation.RecordRule(JsonPointer.compile("/sessionId"), ResourceKind.SESSION)), List.of(), List.of());
-    ResponseFilter filter = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice"), rules);
+    ResponseFilter filter = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice").toString(), rules);
 
     assertRefused(filter.transform(201, new JsonObject().put("sessionId", theirs).toBuffer()));
     assertRefused(filter.transform(201, new JsonObject().put("other", "x").toBuffer()));

@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.testsupport.ElizaRuntimes;
 import dev.gatehouse.gateway.testsupport.SocketIoTestClient;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;

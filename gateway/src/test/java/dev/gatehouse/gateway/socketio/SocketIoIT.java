@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.ownership.ResourceKind;
 import dev.gatehouse.gateway.testsupport.FakeSocketIoRuntime;
 import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import dev.gatehouse.gateway.testsupport.SocketIoTestClient;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

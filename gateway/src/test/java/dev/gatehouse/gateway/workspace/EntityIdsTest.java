@@ -1,4 +1,4 @@
-package dev.gatehouse.gateway.socketio;
+package dev.gatehouse.gateway.workspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

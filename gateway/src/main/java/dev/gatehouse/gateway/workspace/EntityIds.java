@@ -1,4 +1,4 @@
-package dev.gatehouse.gateway.socketio;
+package dev.gatehouse.gateway.workspace;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
