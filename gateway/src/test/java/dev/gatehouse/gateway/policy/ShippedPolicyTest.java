@@ -108,7 +108,6 @@ class ShippedPolicyTest {
       GET    | /api/messaging/sessions/health
       GET    | /api/messaging/jobs/health
       POST   | /api/agents/ID/plugins/anything/below
-      GET    | /socket.io/
       """)
   void dangerous_or_cross_workspace_runtime_endpoints_are_denied(String method, String path) {
     Optional<RouteMatch> match = POLICY.match(method, path.replace("ID", ID));
