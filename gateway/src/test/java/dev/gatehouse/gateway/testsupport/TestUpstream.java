@@ -70,6 +70,10 @@ public final class TestUpstream implements AutoCloseable {
           .putHeader("X-Upstream-Method", request.method().name())
           .putHeader("Content-Type", "application/octet-stream")
           .end(body));
+      // The runtime's answer to the agent list, so the shipped elizaOS policy's list filter can read it.
+      case "/api/agents" -> request.response()
+          .putHeader("Content-Type", "application/json")
+          .end("{\"success\":true,\"data\":{\"agents\":[]}}");
       default -> request.response().setStatusCode(200)
           .putHeader("Content-Type", "text/plain")
           .end("hello from upstream " + request.path());
