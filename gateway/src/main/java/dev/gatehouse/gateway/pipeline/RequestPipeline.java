@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *   <li>refuse a blocked client address (403 {@code address_blocked}, see {@link AddressBlocks});
  *   <li>limit by client address, and by recent failed authentications from it (429);
  *   <li>refuse a declared {@code Content-Length} over the {@link BodyLimit} (413
- *       {@value BodyLimit#DECLARED_REASON}; the connection is closed, the body never read);
+ *       {@value BodyLimit#DECLARED_REASON}; the connection is closed rather than the body read);
  *   <li>authenticate the bearer token (401; a broken dependency is 503, never allow);
  *   <li>match the route and authorize its scopes (401/403/404);
  *   <li>limit by token (429);

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * not sent, the request to the runtime is reset (so a chunked body never gets its last chunk),
  * and the exchange's listener is told. The client then gets 413 {@code payload_too_large} if its
  * response has not started, and in every case its connection is closed, so the rest of the body
- * is never read. Not applied to WebSocket upgrades, which carry no body.
+ * is never read. Not applied to WebSocket upgrades, which carry no body. A body that a
+ * {@link ForwardPlan} substitutes later in the chain (already read and capped by the isolation
+ * stage) replaces the capped view and is not counted.
  */
 final class BodyLimitInterceptor implements ProxyInterceptor {
 

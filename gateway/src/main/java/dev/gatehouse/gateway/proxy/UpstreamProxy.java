@@ -18,10 +18,10 @@ import java.util.Optional;
 
 /**
  * Forwards requests and WebSocket upgrades to the one configured runtime, streaming bodies in
- * both directions. A request body that grows past the {@link BodyLimit} is cut off (see
- * {@link BodyLimitInterceptor}). Never hangs: a connection that cannot be made within the connect timeout, or
- * a runtime silent for longer than the response timeout, ends in a generic JSON 502/504 (see
- * {@link UpstreamFailureInterceptor}).
+ * both directions; a request body that grows past the {@link BodyLimit} is cut off (see
+ * {@link BodyLimitInterceptor}). Never hangs: a connection that cannot be made within the
+ * connect timeout, or a runtime silent for longer than the response timeout, ends in a generic
+ * JSON 502/504 (see {@link UpstreamFailureInterceptor}).
  */
 public final class UpstreamProxy {
 
@@ -67,8 +67,9 @@ public final class UpstreamProxy {
   /**
    * Forwards {@code request}. A present {@code plan} applies: its body replaces the client's
    * (which the caller has consumed) and the JSON answer goes through its transformer; it is
-   * ignored for a WebSocket upgrade. {@code onBodyOverLimit} runs, on the request's event loop,
-   * when the client's streamed body grows past the limit, before the client's answer ends.
+   * ignored for a WebSocket upgrade. {@code onBodyOverLimit} runs once, on the request's event
+   * loop, when the client's streamed body grows past the limit; unless the runtime's whole answer
+   * was already sent, that is before the client's answer ends or its connection closes.
    */
   public void handle(HttpServerRequest request, Optional<ForwardPlan> plan, Runnable onBodyOverLimit) {
     bodyLimit.offer(request, onBodyOverLimit);
