@@ -171,7 +171,9 @@ public final class ConfigLoader {
         text(tree, "server.nodeId", defaultNodeId()),
         trustedProxies(tree, sources),
         Optional.ofNullable(at(tree, "server.eventLoops")).map(JsonNode::asInt)
-            .orElse(Runtime.getRuntime().availableProcessors()));
+            .orElse(Runtime.getRuntime().availableProcessors()),
+        Optional.ofNullable(at(tree, "server.maxBodySize")).map(JsonNode::asLong)
+            .orElse(Limits.DEFAULT_MAX_BODY_SIZE));
     var admin = new GatewayConfig.Admin(
         listen(tree, "admin.listen", GatewayConfig.DEFAULT_ADMIN_LISTEN, sources));
     var upstream = new GatewayConfig.Upstream(

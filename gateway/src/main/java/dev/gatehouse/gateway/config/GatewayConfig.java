@@ -107,9 +107,11 @@ public record GatewayConfig(
    * The main (data-plane) listener. {@code trustedProxies} are the front proxies whose
    * {@code X-Forwarded-For} is believed; by default none, so the peer address is the client.
    * {@code eventLoops} main-listener instances share the port, one per event loop.
+   * {@code maxBodySize} is the largest request body forwarded, in bytes (default
+   * {@link dev.gatehouse.gateway.limit.Limits#DEFAULT_MAX_BODY_SIZE}).
    */
   public record Server(ListenAddress listen, Duration drainTimeout, String nodeId,
-      TrustedProxies trustedProxies, int eventLoops) {}
+      TrustedProxies trustedProxies, int eventLoops, long maxBodySize) {}
 
   /** The admin-plane listener; loopback by default. */
   public record Admin(ListenAddress listen) {}

@@ -47,7 +47,8 @@ import java.util.Set;
  *       bound or identity name ({@code roomId[]=...}), which the runtime's parser turns into
  *       arrays, refused (400 {@code query_form_refused}); identity parameters replaced by the
  *       caller's entity id;</li>
- *   <li>JSON body, read up to {@link #MAX_INSPECTED_BODY} (413 {@code body_too_large}), one JSON
+ *   <li>JSON body, read up to {@link #MAX_INSPECTED_BODY} or {@code server.maxBodySize}, whichever
+ *       is smaller (413 {@code body_too_large}), one JSON
  *       object without duplicate keys (400 {@code body_not_json}): refused fields (403
  *       {@code field_refused}), required fields (400 {@code field_missing}), identity fields
  *       overwritten, fill fields defaulted to the workspace's message server, bound fields owned
@@ -82,9 +83,12 @@ public final class IsolationStage {
 
   private final OwnershipRegistry registry;
   private final CharacterDeployment characters;
+  private final long maxBody;
 
-  public IsolationStage(Vertx vertx, OwnershipRegistry registry, CharacterSealer sealer) {
+  /** @param maxBodySize {@code server.maxBodySize}: no body over it is read, even below the inspection cap */
+  public IsolationStage(Vertx vertx, OwnershipRegistry registry, CharacterSealer sealer, long maxBodySize) {
     this.registry = registry;
+    this.maxBody = Math.min(MAX_INSPECTED_BODY, maxBodySize);
     this.characters = new CharacterDeployment(vertx, sealer, registry);
   }
 
@@ -266,11 +270,11 @@ public final class IsolationStage {
         .compose(owned -> owned ? Future.succeededFuture() : Future.failedFuture(Refusal.notFound(reason)));
   }
 
-  private static Future<Buffer> read(HttpServerRequest request) {
+  private Future<Buffer> read(HttpServerRequest request) {
     String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null) {
       try {
-        if (Long.parseLong(declared.trim()) > MAX_INSPECTED_BODY) {
+        if (Long.parseLong(declared.trim()) > maxBody) {
           return Future.failedFuture(Refusal.tooLarge("body_too_large"));
         }
       } catch (NumberFormatException e) {
@@ -280,7 +284,7 @@ public final class IsolationStage {
     Promise<Buffer> done = Promise.promise();
     Buffer all = Buffer.buffer();
     request.handler(chunk -> {
-      if (all.length() + chunk.length() > MAX_INSPECTED_BODY) {
+      if (all.length() + chunk.length() > maxBody) {
         done.tryFail(Refusal.tooLarge("body_too_large"));
       } else if (!done.future().isComplete()) {
         all.appendBuffer(chunk);

@@ -30,12 +30,12 @@ public final class Limits {
   public static final int MAX_HEADER_COUNT = 100;
 
   /**
-   * Largest request body, in bytes: 2 MiB, the runtime's own JSON limit. A body is refused with
-   * 413 as soon as it crosses the cap (declared {@code Content-Length} or streamed bytes), so a
-   * client cannot make the gateway or the runtime buffer more. Routes that need more (media
-   * uploads) must raise it per route.
+   * Default of {@code server.maxBodySize}, the largest request body the main listener forwards,
+   * in bytes: 16 MiB (media uploads fit; the runtime's own JSON limit is 2 MiB). Enforced by
+   * {@link BodyLimit}: a declared {@code Content-Length} above it is answered 413 before
+   * authentication, a streamed body is cut off as soon as it crosses it.
    */
-  public static final long MAX_BODY_SIZE = 2L * 1024 * 1024;
+  public static final long DEFAULT_MAX_BODY_SIZE = 16L * 1024 * 1024;
 
   /**
    * Longest bearer token, in characters: 8192. Checked before any parsing or signature work, so

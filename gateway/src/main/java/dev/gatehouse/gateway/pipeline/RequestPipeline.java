@@ -13,6 +13,7 @@ import dev.gatehouse.gateway.errors.ErrorBody;
 import dev.gatehouse.gateway.health.HealthChecks;
 import dev.gatehouse.gateway.isolation.IsolationStage;
 import dev.gatehouse.gateway.limit.AddressKey;
+import dev.gatehouse.gateway.limit.BodyLimit;
 import dev.gatehouse.gateway.limit.RateDecision;
 import dev.gatehouse.gateway.limit.RateLimiter;
 import dev.gatehouse.gateway.mutate.ClientIdentity;
@@ -28,6 +29,7 @@ import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>canonicalize: one strict parse of the target and headers (400/405/431);
  *   <li>refuse a blocked client address (403 {@code address_blocked}, see {@link AddressBlocks});
  *   <li>limit by client address, and by recent failed authentications from it (429);
+ *   <li>refuse a declared {@code Content-Length} over the {@link BodyLimit} (413
+ *       {@value BodyLimit#DECLARED_REASON}; the connection is closed rather than the body read);
  *   <li>authenticate the bearer token (401; a broken dependency is 503, never allow);
  *   <li>match the route and authorize its scopes (401/403/404);
  *   <li>limit by token, then by the token's workspace (429);
@@ -55,7 +59,9 @@ import org.slf4j.LoggerFactory;
  *       client identity per {@link ClientIdentity}) and proxy exactly the canonical target (with
  *       identity query values replaced); the JSON answer of an authenticated request goes
  *       through the response policy (lists filtered, created resources recorded, secrets
- *       redacted). A 429 from the runtime is passed on, never retried.
+ *       redacted). A 429 from the runtime is passed on, never retried. A streamed
+ *       body that grows past the {@link BodyLimit} is cut off by the proxy and the exchange is
+ *       denied with {@value BodyLimit#STREAMED_REASON}.
  * </ol>
  *
  * Requests under {@code /socket.io} go to the {@link SocketIoEndpoint} instead of the route
@@ -81,6 +87,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final TrustedProxies trustedProxies;
   private final AddressBlocks blocks;
   private final Limiters limiters;
+  private final BodyLimit bodyLimit;
   private final BearerAuthenticator authenticator;
   private final RoutePolicy policy;
   private final IsolationStage isolation;
@@ -90,13 +97,14 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final ClientIdentity clientIdentity;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
-      AddressBlocks blocks, Limiters limiters, BearerAuthenticator authenticator, RoutePolicy policy,
+      AddressBlocks blocks, Limiters limiters, BodyLimit bodyLimit, BearerAuthenticator authenticator, RoutePolicy policy,
       IsolationStage isolation, HeaderMutator mutator, UpstreamProxy proxy, SocketIoEndpoint socketIo) {
     this.health = health;
     this.audit = audit;
     this.trustedProxies = trustedProxies;
     this.blocks = blocks;
     this.limiters = limiters;
+    this.bodyLimit = bodyLimit;
     this.authenticator = authenticator;
     this.policy = policy;
     this.isolation = isolation;
@@ -142,6 +150,13 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     String addressKey = AddressKey.of(client);
     if (limited(request, exchange, limiters.perAddress().acquire(addressKey), "address_rate_limited")
         || limited(request, exchange, limiters.failedAuthentication().peek(addressKey), "failed_authentication_limited")) {
+      return;
+    }
+    if (bodyLimit.declaredOver(request.getHeader(HttpHeaders.CONTENT_LENGTH))) {
+      // Closing stops the body being read: the cap must not cost the gateway the declared bytes.
+      request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      refuse(request, exchange, ErrorBody.PAYLOAD_TOO_LARGE, BodyLimit.DECLARED_REASON)
+          .onComplete(sent -> request.connection().close());
       return;
     }
     if (socketIo.handles(target.path())) {
@@ -246,12 +261,15 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
         clientIdentity.forwardedFor(exchange.clientAddress(), exchange.principal()), exchange.requestId(),
         request.canUpgradeToWebSocket());
     forward.set(UpstreamProxy.FORWARD_TARGET_HEADER, target);
-    request.headers().clear().addAll(forward);
-    if (plan.isPresent() && !request.canUpgradeToWebSocket()) {
-      proxy.handle(request, plan.get());
-    } else {
-      proxy.handle(request);
+    if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+      // The proxy takes the body's framing from these headers and never forwards the header
+      // itself: without it, a chunked body could not be streamed at all. The canonicalizer
+      // admits no value but "chunked".
+      forward.set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
     }
+    request.headers().clear().addAll(forward);
+    proxy.handle(request, plan.filter(p -> !request.canUpgradeToWebSocket()),
+        () -> exchange.deny(BodyLimit.STREAMED_REASON));
   }
 
   /** The Socket.IO handshake after authentication: a token-less upgrade authenticates at CONNECT. */
@@ -291,7 +309,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     return true;
   }
 
-  private static void refuse(HttpServerRequest request, Exchange exchange, ErrorBody error, String reason) {
+  private static Future<Void> refuse(HttpServerRequest request, Exchange exchange, ErrorBody error, String reason) {
     exchange.deny(reason);
     request.resume();
     var response = request.response().setStatusCode(error.status())
@@ -299,6 +317,6 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     if (error == ErrorBody.UNAUTHORIZED) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
     }
-    response.end(error.body());
+    return response.end(error.body());
   }
 }

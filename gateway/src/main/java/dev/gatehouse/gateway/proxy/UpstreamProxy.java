@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.proxy;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.limit.BodyLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -13,12 +14,14 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyOptions;
+import java.util.Optional;
 
 /**
  * Forwards requests and WebSocket upgrades to the one configured runtime, streaming bodies in
- * both directions. Never hangs: a connection that cannot be made within the connect timeout, or
- * a runtime silent for longer than the response timeout, ends in a generic JSON 502/504 (see
- * {@link UpstreamFailureInterceptor}).
+ * both directions; a request body that grows past the {@link BodyLimit} is cut off (see
+ * {@link BodyLimitInterceptor}). Never hangs: a connection that cannot be made within the
+ * connect timeout, or a runtime silent for longer than the response timeout, ends in a generic
+ * JSON 502/504 (see {@link UpstreamFailureInterceptor}).
  */
 public final class UpstreamProxy {
 
@@ -40,9 +43,11 @@ public final class UpstreamProxy {
   private final SocketAddress origin;
   private final GatewayConfig.Upstream upstream;
   private final PlanInterceptor plans = new PlanInterceptor(MAX_INSPECTED_RESPONSE);
+  private final BodyLimitInterceptor bodyLimit;
 
-  public UpstreamProxy(Vertx vertx, GatewayConfig.Upstream upstream) {
+  public UpstreamProxy(Vertx vertx, GatewayConfig.Upstream upstream, BodyLimit limit) {
     this.upstream = upstream;
+    this.bodyLimit = new BodyLimitInterceptor(limit);
     this.origin = SocketAddress.inetSocketAddress(upstream.port(), upstream.host());
     this.client = vertx.createHttpClient(
         new HttpClientOptions()
@@ -56,22 +61,24 @@ public final class UpstreamProxy {
         .addInterceptor(new UpstreamFailureInterceptor(), true)
         .addInterceptor(new UpstreamRateLimitInterceptor(), true)
         .addInterceptor(new ForwardTargetInterceptor(), true)
+        .addInterceptor(bodyLimit, false)
         .addInterceptor(plans, false);
   }
 
-  public void handle(HttpServerRequest request) {
-    proxy.handle(request);
-  }
-
   /**
-   * Forwards like {@link #handle(HttpServerRequest)}, applying {@code plan}: its body replaces
-   * the client's (which the caller has consumed) and the JSON answer goes through its transformer.
+   * Forwards {@code request}. A present {@code plan} applies: its body replaces the client's
+   * (which the caller has consumed) and the JSON answer goes through its transformer; it is
+   * ignored for a WebSocket upgrade. {@code onBodyOverLimit} runs once, on the request's event
+   * loop, when the client's streamed body grows past the limit; unless the runtime's whole answer
+   * was already sent, that is before the client's answer ends or its connection closes.
    */
-  public void handle(HttpServerRequest request, ForwardPlan plan) {
-    plans.offer(request, plan);
+  public void handle(HttpServerRequest request, Optional<ForwardPlan> plan, Runnable onBodyOverLimit) {
+    bodyLimit.offer(request, onBodyOverLimit);
+    plan.ifPresent(p -> plans.offer(request, p));
     try {
       proxy.handle(request);
     } finally {
+      bodyLimit.withdraw(request);
       plans.withdraw(request);
     }
   }

@@ -38,6 +38,7 @@ import dev.gatehouse.gateway.isolation.IsolationStage;
 import dev.gatehouse.gateway.isolation.RuntimeMessageServers;
 import dev.gatehouse.gateway.keys.JwksHandler;
 import dev.gatehouse.gateway.keys.SigningKeys;
+import dev.gatehouse.gateway.limit.BodyLimit;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateLimiter;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
@@ -186,7 +187,7 @@ public final class Gateway {
         .compose(provider -> {
           keyProvider = provider;
           feed = new ChangeFeed(vertx, database.connectOptions());
-          proxy = new UpstreamProxy(vertx, config.upstream());
+          proxy = new UpstreamProxy(vertx, config.upstream(), new BodyLimit(config.server().maxBodySize()));
           ownership = new OwnershipRegistry(database.pool(), feed,
               new RuntimeMessageServers(proxy.client(), proxy.origin(), config.upstream()));
           revocations = new RevocationState(vertx, database.pool(), feed, clock);
@@ -261,9 +262,10 @@ public final class Gateway {
         config.server().trustedProxies(),
         blocks,
         limiters,
+        new BodyLimit(config.server().maxBodySize()),
         new BearerAuthenticator(verifier),
         policy,
-        new IsolationStage(vertx, ownership, keyProvider.characterSealer()),
+        new IsolationStage(vertx, ownership, keyProvider.characterSealer(), config.server().maxBodySize()),
         new HeaderMutator(config.upstream().apiKey()),
         proxy,
         socketIo);

@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.bench;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.limit.BodyLimit;
+import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
 import dev.gatehouse.gateway.testsupport.Await;
 import io.vertx.core.Vertx;
@@ -21,11 +23,11 @@ final class PlainProxy implements AutoCloseable {
 
   PlainProxy(Vertx vertx, String upstreamUrl) throws Exception {
     proxy = new UpstreamProxy(vertx, new GatewayConfig.Upstream(URI.create(upstreamUrl), Duration.ofSeconds(5),
-        Duration.ofSeconds(60), Optional.empty()));
+        Duration.ofSeconds(60), Optional.empty()), new BodyLimit(Limits.DEFAULT_MAX_BODY_SIZE));
     server = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .requestHandler(request -> {
           request.headers().set(UpstreamProxy.FORWARD_TARGET_HEADER, request.uri());
-          proxy.handle(request);
+          proxy.handle(request, Optional.empty(), () -> {});
         })
         .listen());
   }

@@ -122,6 +122,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void the_body_cap_defaults_to_the_named_limit_and_can_be_set_within_bounds() throws Exception {
+    assertEquals(dev.gatehouse.gateway.limit.Limits.DEFAULT_MAX_BODY_SIZE, load("", Map.of()).server().maxBodySize());
+    assertEquals(1_048_576, load("server:\n  maxBodySize: 4096\n",
+        Map.of("GATEHOUSE_SERVER_MAX_BODY_SIZE", "1048576")).server().maxBodySize());
+    ConfigException tooSmall = rejected("server:\n  maxBodySize: 100\n", Map.of());
+    assertTrue(tooSmall.getMessage().startsWith("server.maxBodySize: must be between 1024 and 1073741824"),
+        tooSmall.getMessage());
+  }
+
+  @Test
   void a_zero_burst_is_refused() {
     ConfigException e = rejected("limits:\n  perToken: {burst: 0}\n", Map.of());
 

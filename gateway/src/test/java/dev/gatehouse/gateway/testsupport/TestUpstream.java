@@ -8,10 +8,13 @@ import io.vertx.core.MultiMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A runtime stand-in on a loopback port: {@code /echo} returns the request body and method,
- * {@code /slow} never answers, {@code /socket.io/} is a {@link FakeSocketIoRuntime}, any other
+ * {@code /upload} counts the body and records how it ended ({@code ?answer=early} starts the
+ * answer before reading the body), {@code /slow} never answers, {@code /socket.io/} is a {@link FakeSocketIoRuntime}, any other
  * WebSocket path echoes messages. Every request's headers are recorded for assertions.
  */
 public final class TestUpstream implements AutoCloseable {
@@ -19,10 +22,17 @@ public final class TestUpstream implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private final List<Received> requests = new CopyOnWriteArrayList<>();
+  private final List<Upload> uploads = new CopyOnWriteArrayList<>();
   private final FakeSocketIoRuntime socketIo = new FakeSocketIoRuntime();
 
   /** One request as the upstream saw it. */
   public record Received(String path, MultiMap headers) {}
+
+  /**
+   * How one {@code /upload} body ended here: {@code complete} when its end arrived, false when the
+   * stream was cut off first (reset, connection closed); {@code bytes} received either way.
+   */
+  public record Upload(String requestId, long bytes, boolean complete) {}
 
   public TestUpstream() throws Exception {
     server = Await.result(vertx.createHttpServer()
@@ -62,10 +72,25 @@ public final class TestUpstream implements AutoCloseable {
     throw new AssertionError("upstream received no request with " + name + "=" + value);
   }
 
+  /** The {@code /upload} whose {@code X-Request-Id} is {@code requestId}, once its body ended; waits up to 10 s. */
+  public Upload awaitUpload(String requestId) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      for (Upload u : uploads) {
+        if (requestId.equals(u.requestId())) {
+          return u;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("upstream recorded no upload with request id " + requestId);
+  }
+
   private void handle(HttpServerRequest request) {
     requests.add(new Received(request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers())));
     switch (request.path()) {
       case "/slow" -> { /* never answers */ }
+      case "/upload" -> upload(request);
       case "/echo" -> request.body().onSuccess(body -> request.response()
           .putHeader("X-Upstream-Method", request.method().name())
           .putHeader("Content-Type", "application/octet-stream")
@@ -78,6 +103,30 @@ public final class TestUpstream implements AutoCloseable {
           .putHeader("Content-Type", "text/plain")
           .end("hello from upstream " + request.path());
     }
+  }
+
+  private void upload(HttpServerRequest request) {
+    String requestId = request.getHeader("X-Request-Id");
+    AtomicLong bytes = new AtomicLong();
+    AtomicBoolean ended = new AtomicBoolean();
+    Runnable cutOff = () -> {
+      if (ended.compareAndSet(false, true)) {
+        uploads.add(new Upload(requestId, bytes.get(), false));
+      }
+    };
+    var response = request.response().putHeader("Content-Type", "text/plain");
+    if ("early".equals(request.getParam("answer"))) {
+      response.setChunked(true).write("receiving\n");
+    }
+    request.handler(chunk -> bytes.addAndGet(chunk.length()));
+    request.exceptionHandler(failure -> cutOff.run());
+    response.closeHandler(v -> cutOff.run());
+    request.endHandler(v -> {
+      if (ended.compareAndSet(false, true)) {
+        uploads.add(new Upload(requestId, bytes.get(), true));
+      }
+      response.end("received " + bytes.get() + "\n");
+    });
   }
 
   private void echoWebSocket(ServerWebSocket ws) {
