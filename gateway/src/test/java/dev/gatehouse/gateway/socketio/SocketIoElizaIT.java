@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.socketio;
 
 import static dev.gatehouse.gateway.testsupport.Claims.claim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.gateway.ownership.ResourceKind;
@@ -19,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -132,5 +134,44 @@ class SocketIoElizaIT {
     assertEquals(1, messages.size(), messages.encode());
     assertEquals(alice, messages.getJsonObject(0).getString("authorId"), messages.encode());
     assertEquals(text, messages.getJsonObject(0).getString("content"));
+  }
+
+  @Test
+  @Tag("T-ISO-004")
+  void a_log_subscription_is_refused_and_the_socket_stays_usable() throws Exception {
+    try (SocketIoTestClient a = SocketIoTestClient.open(gateway.port(), admin.mint(workspaceA, "alice", CHAT))) {
+      a.handshake(null);
+      a.emit("subscribe_logs", new JsonObject());
+      assertEquals(FORBIDDEN, a.await(f -> f.startsWith("42[\"messageError\"")));
+      a.emit("1", new JsonObject().put("channelId", channel).put("messageServerId", server));
+      JsonObject joined = payloadOf(a.await(f -> f.startsWith("42[\"channel_joined\"")));
+      assertEquals(channel, joined.getString("channelId"));
+      assertFalse(a.isClosed());
+    }
+  }
+
+  @Test
+  @Tag("T-AUTH-015")
+  void revoking_the_owners_token_closes_its_joined_socket_with_1008() throws Exception {
+    JsonObject minted = admin.mint(workspaceA, "alice", CHAT, "10m");
+    try (SocketIoTestClient a = SocketIoTestClient.open(gateway.port(), minted.getString("token"))) {
+      a.handshake(null);
+      a.emit("1", new JsonObject().put("channelId", channel).put("messageServerId", server));
+      a.await(f -> f.startsWith("42[\"channel_joined\""));
+      admin.post("/admin/v1/tokens/revoke", new JsonObject().put("jti", minted.getString("jti")));
+      assertEquals(1008, a.awaitClose(Duration.ofSeconds(5)));
+    }
+  }
+
+  @Test
+  @Tag("T-AUTH-015")
+  void an_expiring_token_closes_the_owners_joined_socket_with_1008() throws Exception {
+    JsonObject minted = admin.mint(workspaceA, "alice", CHAT, "4s");
+    try (SocketIoTestClient a = SocketIoTestClient.open(gateway.port(), minted.getString("token"))) {
+      a.handshake(null);
+      a.emit("1", new JsonObject().put("channelId", channel).put("messageServerId", server));
+      a.await(f -> f.startsWith("42[\"channel_joined\""));
+      assertEquals(1008, a.awaitClose(Duration.ofSeconds(8)));
+    }
   }
 }
