@@ -53,8 +53,8 @@ public final class AdminApi {
 
   private void status(RoutingContext ctx) {
     database.ping().onComplete(ping -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
+        .putHeader(HttpHeaders.CACHE_CONTROL, ErrorBody.NO_STORE)
         .end(new JsonObject()
             .put("status", "ok")
             .put("version", Version.current())
@@ -66,8 +66,6 @@ public final class AdminApi {
   }
 
   private static void error(RoutingContext ctx, ErrorBody error) {
-    ctx.response().setStatusCode(error.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
-        .end(error.body());
+    error.prepare(ctx.response()).end(error.body());
   }
 }

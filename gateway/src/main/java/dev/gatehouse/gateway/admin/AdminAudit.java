@@ -39,9 +39,7 @@ final class AdminAudit implements Handler<RoutingContext> {
     long started = System.nanoTime();
     ctx.addEndHandler(ended -> record(ctx, started));
     if (!audit.admitting()) {
-      ctx.response().setStatusCode(ErrorBody.SERVICE_UNAVAILABLE.status())
-          .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
-          .end(ErrorBody.SERVICE_UNAVAILABLE.body());
+      ErrorBody.SERVICE_UNAVAILABLE.prepare(ctx.response()).end(ErrorBody.SERVICE_UNAVAILABLE.body());
       return;
     }
     ctx.next();

@@ -146,8 +146,7 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
   }
 
   private static void reject(RoutingContext ctx, ErrorBody error) {
-    var response = ctx.response().setStatusCode(error.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE);
+    var response = error.prepare(ctx.response());
     if (error == ErrorBody.UNAUTHORIZED) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"gatehouse-admin\"");
     }

@@ -21,15 +21,13 @@ public final class AdminReplies {
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
+        .putHeader(HttpHeaders.CACHE_CONTROL, ErrorBody.NO_STORE)
         .end(body.toBuffer());
   }
 
   static void error(RoutingContext ctx, ErrorBody error) {
-    ctx.response().setStatusCode(error.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
-        .end(error.body());
+    error.prepare(ctx.response()).end(error.body());
   }
 
   /** A 4xx with a stable key of its own (e.g. {@code conflict}, {@code ttl_too_long}). */

@@ -3,7 +3,6 @@ package dev.gatehouse.gateway.authn;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -68,7 +67,7 @@ public final class BearerAuthenticator implements Handler<RoutingContext> {
       reason = "authn_unavailable:" + (failure == null ? "unknown" : failure.getClass().getSimpleName());
     }
     LOG.info("authentication denied: reason={}", reason);
-    response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE);
+    error.prepare(response);
     if (error == ErrorBody.UNAUTHORIZED) {
       response.putHeader("WWW-Authenticate", "Bearer");
     }

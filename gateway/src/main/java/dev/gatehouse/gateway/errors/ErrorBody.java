@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.errors;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -21,7 +23,14 @@ public enum ErrorBody {
   SERVICE_UNAVAILABLE(503, "unavailable"),
   GATEWAY_TIMEOUT(504, "gateway_timeout");
 
-  public static final String CONTENT_TYPE = "application/json";
+  /**
+   * Media type of every JSON answer the gateway writes itself: errors, admin API, health. Written
+   * without a space, the form the proxy's own media-type rendering produces, so every answer
+   * carries the same bytes.
+   */
+  public static final String CONTENT_TYPE = "application/json;charset=utf-8";
+  /** Cache-Control of every error and admin answer: no cache may keep it. */
+  public static final String NO_STORE = "no-store";
 
   private final int status;
   private final String key;
@@ -49,6 +58,16 @@ public enum ErrorBody {
       }
     }
     return BAD_REQUEST;
+  }
+
+  /**
+   * Sets this refusal's status, {@link #CONTENT_TYPE} and {@link #NO_STORE} on {@code response};
+   * the caller adds any header of its own and ends the response with {@link #body()}.
+   */
+  public HttpServerResponse prepare(HttpServerResponse response) {
+    return response.setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
+        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
   }
 
   /** A fresh copy of the encoded body (buffers are mutable). */

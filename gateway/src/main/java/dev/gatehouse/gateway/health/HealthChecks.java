@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.health;
 
+import dev.gatehouse.gateway.errors.ErrorBody;
 import dev.gatehouse.gateway.store.Database;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -41,8 +42,8 @@ public final class HealthChecks {
   private static void send(HttpServerRequest request, int status, JsonObject body) {
     request.response()
         .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
+        .putHeader(HttpHeaders.CACHE_CONTROL, ErrorBody.NO_STORE)
         .end(body.toBuffer());
   }
 }

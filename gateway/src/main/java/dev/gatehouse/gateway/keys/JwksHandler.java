@@ -25,13 +25,11 @@ public final class JwksHandler implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
-      request.response().setStatusCode(ErrorBody.NOT_FOUND.status())
-          .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE)
-          .end(ErrorBody.NOT_FOUND.body());
+      ErrorBody.NOT_FOUND.prepare(request.response()).end(ErrorBody.NOT_FOUND.body());
       return;
     }
     request.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/jwk-set+json")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/jwk-set+json;charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + MAX_AGE_SECONDS)
         .end(keys.jwks().toBuffer());
   }

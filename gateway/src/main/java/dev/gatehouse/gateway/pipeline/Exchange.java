@@ -60,6 +60,11 @@ public final class Exchange {
     this.reason = reasonKey;
   }
 
+  /** The request was allowed but the runtime never answered: the decision stays allow, the reason says why. */
+  void upstreamFailed(String reasonKey) {
+    this.reason = reasonKey;
+  }
+
   /** True the first time only: the exchange's log line and audit event are written once. */
   boolean finish() {
     if (finished) {
@@ -106,7 +111,10 @@ public final class Exchange {
     return allowed;
   }
 
-  /** Stable reason key: {@value #ALLOWED} or the refusing stage's key. */
+  /**
+   * Stable reason key: {@value #ALLOWED}, the refusing stage's key, or, for an allowed request
+   * the runtime did not answer, the proxy's upstream failure key.
+   */
   public String reason() {
     return reason;
   }

@@ -268,8 +268,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       forward.set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
     }
     request.headers().clear().addAll(forward);
-    proxy.handle(request, plan.filter(p -> !request.canUpgradeToWebSocket()),
-        () -> exchange.deny(BodyLimit.STREAMED_REASON));
+    proxy.handle(request, plan.filter(p -> !request.canUpgradeToWebSocket()), exchange.principal().isPresent(),
+        () -> exchange.deny(BodyLimit.STREAMED_REASON), exchange::upstreamFailed);
   }
 
   /** The Socket.IO handshake after authentication: a token-less upgrade authenticates at CONNECT. */
@@ -312,8 +312,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private static Future<Void> refuse(HttpServerRequest request, Exchange exchange, ErrorBody error, String reason) {
     exchange.deny(reason);
     request.resume();
-    var response = request.response().setStatusCode(error.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE);
+    var response = error.prepare(request.response());
     if (error == ErrorBody.UNAUTHORIZED) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
     }

@@ -77,6 +77,7 @@ final class BodyLimitInterceptor implements ProxyInterceptor {
     context.response().release()
         .setStatusCode(ErrorBody.PAYLOAD_TOO_LARGE.status())
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+        .putHeader(HttpHeaders.CACHE_CONTROL, ErrorBody.NO_STORE)
         .setBody(Body.body(ErrorBody.PAYLOAD_TOO_LARGE.body(), JSON));
     return context.sendResponse().andThen(sent -> client.connection().close());
   }

@@ -123,6 +123,7 @@ final class PlanInterceptor implements ProxyInterceptor {
         context.request().proxiedRequest().getHeader(RequestId.HEADER));
     ProxyResponse response = context.response().release();
     response.setStatusCode(ErrorBody.BAD_GATEWAY.status())
+        .putHeader(HttpHeaders.CACHE_CONTROL, ErrorBody.NO_STORE)
         .setBody(Body.body(ErrorBody.BAD_GATEWAY.body(), JSON));
     return context.sendResponse();
   }

@@ -4,12 +4,17 @@ import dev.gatehouse.gateway.accesslog.RequestId;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Turns a failure to reach the runtime into a generic JSON answer: 504 when a connect or
  * response timeout expired, 502 for anything else (refused, reset, TLS failure). The log line
  * names the failure kind and the request id only, never the exception message, which may quote
- * the request target with its query string.
+ * the request target with its query string. The listener handed over for the request learns the
+ * audit reason key ({@link #TIMEOUT_REASON} or {@link #UNREACHABLE_REASON}) before the answer is sent.
  */
 final class UpstreamFailureInterceptor implements ProxyInterceptor {
 
@@ -25,16 +31,41 @@ final class UpstreamFailureInterceptor implements ProxyInterceptor {
   private static final String FAILED = "gatehouse.upstream-failed";
   private static final MediaType JSON = MediaType.parse(ErrorBody.CONTENT_TYPE);
 
+  /** Audit reason key of a request the runtime did not answer within the connect or response timeout. */
+  public static final String TIMEOUT_REASON = "upstream_timeout";
+  /** Audit reason key of a request the runtime could not be reached for (refused, reset, TLS failure). */
+  public static final String UNREACHABLE_REASON = "upstream_unreachable";
+
+  /**
+   * Listeners handed over by {@link UpstreamProxy#handle}; the interceptor chain runs
+   * synchronously inside {@code HttpProxy.handle}, so each entry is taken before that call
+   * returns, and removed by it in any case.
+   */
+  private final Map<HttpServerRequest, Consumer<String>> listeners = new ConcurrentHashMap<>();
+
+  void offer(HttpServerRequest request, Consumer<String> onFailure) {
+    listeners.put(request, onFailure);
+  }
+
+  void withdraw(HttpServerRequest request) {
+    listeners.remove(request);
+  }
+
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+    Consumer<String> listener = listeners.remove(context.request().proxiedRequest());
     return context.sendRequest().recover(failure -> {
       ErrorBody error = classify(failure);
       LOG.warn("upstream request failed: kind={} status={} requestId={}",
           failure.getClass().getSimpleName(), error.status(),
           context.request().proxiedRequest().getHeader(RequestId.HEADER));
+      if (listener != null) {
+        listener.accept(error == ErrorBody.GATEWAY_TIMEOUT ? TIMEOUT_REASON : UNREACHABLE_REASON);
+      }
       context.set(FAILED, Boolean.TRUE);
       ProxyResponse response = context.request().release().response()
           .setStatusCode(error.status())
+          .putHeader(HttpHeaders.CACHE_CONTROL, ErrorBody.NO_STORE)
           .setBody(Body.body(error.body(), JSON));
       return Future.succeededFuture(response);
     });

@@ -15,13 +15,15 @@ import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyOptions;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Forwards requests and WebSocket upgrades to the one configured runtime, streaming bodies in
  * both directions; a request body that grows past the {@link BodyLimit} is cut off (see
  * {@link BodyLimitInterceptor}). Never hangs: a connection that cannot be made within the
  * connect timeout, or a runtime silent for longer than the response timeout, ends in a generic
- * JSON 502/504 (see {@link UpstreamFailureInterceptor}).
+ * JSON 502/504 (see {@link UpstreamFailureInterceptor}). Answers to authenticated requests are
+ * not cacheable unless the runtime says otherwise (see {@link CacheControlInterceptor}).
  */
 public final class UpstreamProxy {
 
@@ -44,6 +46,8 @@ public final class UpstreamProxy {
   private final GatewayConfig.Upstream upstream;
   private final PlanInterceptor plans = new PlanInterceptor(MAX_INSPECTED_RESPONSE);
   private final BodyLimitInterceptor bodyLimit;
+  private final UpstreamFailureInterceptor failures = new UpstreamFailureInterceptor();
+  private final CacheControlInterceptor cacheControl = new CacheControlInterceptor();
 
   public UpstreamProxy(Vertx vertx, GatewayConfig.Upstream upstream, BodyLimit limit) {
     this.upstream = upstream;
@@ -58,9 +62,10 @@ public final class UpstreamProxy {
         new PoolOptions().setHttp1MaxSize(MAX_POOLED_CONNECTIONS));
     this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(this::originRequest)
-        .addInterceptor(new UpstreamFailureInterceptor(), true)
+        .addInterceptor(failures, true)
         .addInterceptor(new UpstreamRateLimitInterceptor(), true)
         .addInterceptor(new ForwardTargetInterceptor(), true)
+        .addInterceptor(cacheControl, false)
         .addInterceptor(bodyLimit, false)
         .addInterceptor(plans, false);
   }
@@ -71,15 +76,26 @@ public final class UpstreamProxy {
    * ignored for a WebSocket upgrade. {@code onBodyOverLimit} runs once, on the request's event
    * loop, when the client's streamed body grows past the limit; unless the runtime's whole answer
    * was already sent, that is before the client's answer ends or its connection closes.
+   * {@code onUpstreamFailure} runs once, on the request's event loop and before the generic
+   * 502/504 is sent, with {@link UpstreamFailureInterceptor#TIMEOUT_REASON} or
+   * {@link UpstreamFailureInterceptor#UNREACHABLE_REASON}. {@code authenticated} marks the answer
+   * as one workspace's data (see {@link CacheControlInterceptor}).
    */
-  public void handle(HttpServerRequest request, Optional<ForwardPlan> plan, Runnable onBodyOverLimit) {
+  public void handle(HttpServerRequest request, Optional<ForwardPlan> plan, boolean authenticated,
+      Runnable onBodyOverLimit, Consumer<String> onUpstreamFailure) {
     bodyLimit.offer(request, onBodyOverLimit);
+    failures.offer(request, onUpstreamFailure);
     plan.ifPresent(p -> plans.offer(request, p));
+    if (authenticated) {
+      cacheControl.offer(request);
+    }
     try {
       proxy.handle(request);
     } finally {
       bodyLimit.withdraw(request);
+      failures.withdraw(request);
       plans.withdraw(request);
+      cacheControl.withdraw(request);
     }
   }
 

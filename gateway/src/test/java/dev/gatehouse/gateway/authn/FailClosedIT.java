@@ -67,6 +67,9 @@ class FailClosedIT {
     assertEquals(503, response.statusCode());
     assertEquals("{\"error\":\"unavailable\"}", response.body());
     assertEquals(before, node.upstream.received().size(), "nothing reached the upstream");
+    assertEquals(List.of("deny", "authentication_unavailable", "503"),
+        node.database.awaitAuditEvent(response.headers().firstValue("X-Request-Id").orElseThrow()),
+        "the dependency failure is audited with its reason");
 
     String token = node.admin.mint(workspace, "s", List.of("agents:read"));
     assertEquals(200, TestHttp.get(TestGateways.mainUrl(node.gateway) + TARGET, token).statusCode());

@@ -27,7 +27,7 @@ final class PlainProxy implements AutoCloseable {
     server = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .requestHandler(request -> {
           request.headers().set(UpstreamProxy.FORWARD_TARGET_HEADER, request.uri());
-          proxy.handle(request, Optional.empty(), () -> {});
+          proxy.handle(request, Optional.empty(), false, () -> {}, reason -> {});
         })
         .listen());
   }

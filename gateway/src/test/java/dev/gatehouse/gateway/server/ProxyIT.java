@@ -149,7 +149,12 @@ class ProxyIT {
 
     assertEquals(504, response.statusCode());
     assertEquals(new JsonObject().put("error", "gateway_timeout"), new JsonObject(response.body()));
+    assertEquals("application/json;charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals("no-store", response.headers().firstValue("Cache-Control").orElseThrow());
     assertTrue(took.compareTo(RESPONSE_TIMEOUT.plusSeconds(3)) < 0, "answered in " + took);
+    String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+    assertEquals(List.of("allow", "upstream_timeout", "504"), database.awaitAuditEvent(requestId),
+        "the failure is audited with its reason");
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,9 @@ class UpstreamDownIT {
           assertEquals(502, response.statusCode(), method);
           assertEquals(new JsonObject().put("error", "bad_gateway"), new JsonObject(response.body()));
           assertTrue(took.compareTo(CONNECT_TIMEOUT) < 0, method + " answered in " + took);
+          String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+          assertEquals(List.of("allow", "upstream_unreachable", "502"), database.awaitAuditEvent(requestId),
+              "the failure is audited with its reason");
         }
       } finally {
         Await.result(gateway.stop());

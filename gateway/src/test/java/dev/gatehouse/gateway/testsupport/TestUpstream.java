@@ -34,6 +34,9 @@ public final class TestUpstream implements AutoCloseable {
    */
   public record Upload(String requestId, long bytes, boolean complete) {}
 
+  /** Request header naming the {@code Cache-Control} value {@code /echo} answers with (none when absent). */
+  public static final String ANSWER_CACHE_CONTROL = "X-Answer-Cache-Control";
+
   public TestUpstream() throws Exception {
     server = Await.result(vertx.createHttpServer()
         .webSocketHandler(this::echoWebSocket)
@@ -91,10 +94,17 @@ public final class TestUpstream implements AutoCloseable {
     switch (request.path()) {
       case "/slow" -> { /* never answers */ }
       case "/upload" -> upload(request);
-      case "/echo" -> request.body().onSuccess(body -> request.response()
-          .putHeader("X-Upstream-Method", request.method().name())
-          .putHeader("Content-Type", "application/octet-stream")
-          .end(body));
+      case "/echo" -> request.body().onSuccess(body -> {
+        var response = request.response()
+            .putHeader("X-Upstream-Method", request.method().name())
+            .putHeader("Content-Type", "application/octet-stream");
+        // A runtime that chooses its own caching: the value asked for by the test.
+        String cacheControl = request.getHeader(ANSWER_CACHE_CONTROL);
+        if (cacheControl != null) {
+          response.putHeader("Cache-Control", cacheControl);
+        }
+        response.end(body);
+      });
       // The runtime's answer to the agent list, so the shipped elizaOS policy's list filter can read it.
       case "/api/agents" -> request.response()
           .putHeader("Content-Type", "application/json")
