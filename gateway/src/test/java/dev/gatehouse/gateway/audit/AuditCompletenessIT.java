@@ -43,6 +43,14 @@ class AuditCompletenessIT {
     String workspace = node.admin.createWorkspace("completeness");
     reader = node.admin.mint(workspace, "reader", List.of("agents:read"));
     writer = node.admin.mint(workspace, "writer", List.of("messages:write"));
+    // The three admin calls above are audited asynchronously; the counts below start once they are stored.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (node.count("SELECT count(*) FROM audit_events WHERE kind = 'admin'") < 3) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the setup's admin events were not stored");
+      }
+      Thread.sleep(20);
+    }
   }
 
   @AfterAll

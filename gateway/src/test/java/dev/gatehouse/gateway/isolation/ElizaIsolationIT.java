@@ -91,6 +91,10 @@ class ElizaIsolationIT {
     List<String> settings = new ArrayList<>(ElizaRuntimes.gatewaySettings(runtime));
     settings.add("database.url=" + database.url());
     settings.add("policy.file=" + ElizaRuntimes.DEFAULT_POLICY);
+    // The route matrix sends hundreds of requests per token in a few seconds; budgets are RateLimitIT's subject.
+    settings.add("limits.perToken.burst=100000");
+    settings.add("limits.perAddress.burst=100000");
+    settings.add("limits.perWorkspace.burst=100000");
     gateway = TestGateways.start(dir.resolve("gateway"), settings.toArray(new String[0]));
     AdminClient admin = new AdminClient(gateway);
     String wa = admin.createWorkspace("eliza-a");

@@ -75,7 +75,11 @@ class IsolationIT {
         "upstream.url=" + runtime.url(),
         "upstream.apiKey=" + RUNTIME_KEY,
         "database.url=" + database.url(),
-        "policy.file=" + SHIPPED_POLICY);
+        "policy.file=" + SHIPPED_POLICY,
+        // The route matrix sends hundreds of requests with one token in a few seconds; budgets are RateLimitIT's subject.
+        "limits.perToken.burst=100000",
+        "limits.perAddress.burst=100000",
+        "limits.perWorkspace.burst=100000");
     AdminClient admin = new AdminClient(gateway);
     workspaceA = admin.createWorkspace("isolation-a");
     workspaceB = admin.createWorkspace("isolation-b");
