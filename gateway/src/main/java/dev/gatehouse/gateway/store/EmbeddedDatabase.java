@@ -40,6 +40,10 @@ final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         .setRegisterShutdownHook(false)
         .setPGStartupWait(STARTUP_WAIT)
+        // zonky starts PostgreSQL for throwaway test databases (-F, synchronous_commit=off); this one
+        // holds the audit trail, so every commit is flushed to disk before it is acknowledged.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
         .start();
     return new EmbeddedDatabase(postgres, directory);
   }
