@@ -30,7 +30,7 @@ import java.util.concurrent.Future;
  * on loopback port 0, with a policy of two routes that differ only in authentication:
  * {@link #PUBLIC_PATH} is {@code public}, {@link #SCOPED_PATH} needs the {@code agents:read}
  * scope. Load is spread over many tokens and, through the trusted-proxy setting, many client
- * addresses, because the shipped per-token and per-address rate budgets have no setting.
+ * addresses, so that the shipped per-token and per-address budgets are not what is measured.
  */
 final class BenchGateway implements AutoCloseable {
 
@@ -73,7 +73,13 @@ final class BenchGateway implements AutoCloseable {
           setting("server.trustedProxies", TRUSTED_PROXY),
           setting("upstream.url", upstreamUrl),
           setting("database.url", database.url()),
-          setting("policy.file", policy.toString())))));
+          setting("policy.file", policy.toString()),
+          // All bench tokens belong to one workspace; its budget must not be what is measured.
+          setting("limits.perWorkspace.burst", "1000000"),
+          setting("limits.perWorkspace.interval", "1ms"),
+          // One token seen from many addresses is what D05 revokes automatically; the detector's
+          // own cost is DetectionEngineBenchmark's subject (audit-detector).
+          setting("detector.enabled", "false")))));
     } catch (Exception e) {
       database.close();
       throw e;
