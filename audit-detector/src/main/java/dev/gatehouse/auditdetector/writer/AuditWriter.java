@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Requirement.</b> One writer per node id at a time: two processes sharing a node id fork
  * the chain, which the verifier reports as tampering.
  */
-public final class AuditWriter {
+public final class AuditWriter implements AuditSink {
 
   private enum Mode { DIRECT, SPOOLING, REPLAYING }
 
@@ -86,6 +86,7 @@ public final class AuditWriter {
   private final long insertTimeoutMillis;
   private final long retryNanos;
   private final long checkpointNanos;
+  private final long lingerNanos;
 
   // Touched by any thread.
   private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
@@ -118,6 +119,8 @@ public final class AuditWriter {
   private boolean stopped;
   private long wakeTimer = -1;
   private long wakeDueNanos;
+  private boolean lingering;
+  private long lingerSinceNanos;
   private Promise<Void> finalCheckpoint;
 
   private AuditWriter(Vertx vertx, Pool pool, AuditWriterOptions options, CheckpointSigner signer,
@@ -131,6 +134,7 @@ public final class AuditWriter {
     this.insertTimeoutMillis = options.insertTimeout().toMillis();
     this.retryNanos = options.retryInterval().toNanos();
     this.checkpointNanos = options.checkpointInterval().toNanos();
+    this.lingerNanos = options.batchLinger().toNanos();
     this.metrics = new AuditMetrics(registry, options.nodeId(), depth::get,
         () -> spool == null ? 0 : spool.size(), this::admitting);
   }
@@ -178,19 +182,25 @@ public final class AuditWriter {
    *     refused (writer closed, queue full, or {@code null} event), counted in
    *     {@value AuditMetrics#EVENTS_DROPPED}
    */
+  @Override
   public boolean record(AuditEvent event) {
     if (event == null || closed) {
       metrics.eventDropped();
       return false;
     }
-    if (depth.incrementAndGet() > options.queueCapacity()) {
+    int queued = depth.incrementAndGet();
+    if (queued > options.queueCapacity()) {
       depth.decrementAndGet();
       metrics.eventDropped();
       return false;
     }
     accepted.incrementAndGet();
     queue.offer(event);
-    schedulePump();
+    // The pump comes back by itself while events are queued (after each step, or when a linger
+    // ends); it needs waking only when the queue stops being empty or a batch fills.
+    if (queued == 1 || queued == options.batchSize()) {
+      schedulePump();
+    }
     return true;
   }
 
@@ -199,6 +209,7 @@ public final class AuditWriter {
    * and events must go there, while the queue is at or beyond the admission limit, and after
    * {@link #close()}.
    */
+  @Override
   public boolean admitting() {
     return !closed && spoolAccepting && depth.get() < options.admissionLimit();
   }
@@ -378,7 +389,7 @@ public final class AuditWriter {
 
   private Future<Void> nextStep() {
     long now = System.nanoTime();
-    if (pending.isEmpty() && depth.get() > 0) {
+    if (pending.isEmpty() && depth.get() > 0 && !lingering(now)) {
       pending = takeBatch();
     }
     switch (mode) {
@@ -415,7 +426,29 @@ public final class AuditWriter {
     }
   }
 
+  /**
+   * Whether to wait for the queued events to make a fuller batch: not once a batch is full or the
+   * first of them has waited {@link AuditWriterOptions#batchLinger()}, nor while anyone awaits
+   * durability or the writer is closing.
+   */
+  private boolean lingering(long now) {
+    if (depth.get() >= options.batchSize() || !waiters.isEmpty() || closed || finalCheckpoint != null) {
+      return false;
+    }
+    if (!lingering) {
+      lingering = true;
+      lingerSinceNanos = now;
+    }
+    long due = lingerSinceNanos + lingerNanos;
+    if (now - due >= 0) {
+      return false;
+    }
+    wakeAt(due, now);
+    return true;
+  }
+
   private List<ChainedEvent> takeBatch() {
+    lingering = false;
     List<ChainedEvent> batch = new ArrayList<>(Math.min(options.batchSize(), depth.get()));
     AuditEvent event;
     while (batch.size() < options.batchSize() && (event = queue.poll()) != null) {

@@ -288,6 +288,50 @@ class AuditWriterIT {
         .timer().count());
   }
 
+  @Test
+  void events_recorded_within_the_linger_are_stored_in_one_batch() {
+    String node = "node-linger";
+    AuditWriter writer = start(options(node, spoolDir).batchLinger(Duration.ofMillis(300)).build());
+    for (int i = 0; i < 20; i++) {
+      assertTrue(writer.record(SampleEvents.allowed(i, "ws-1", Instant.now())));
+      sleep(5);
+    }
+    Waiting.until("the lingering batch is stored", PATIENCE, () -> stored(node) == 20);
+    assertEquals(1, batches(node), "twenty events recorded 5 ms apart, one insert");
+    writer.close().await();
+  }
+
+  @Test
+  void without_linger_each_event_recorded_alone_is_stored_at_once() {
+    String node = "node-no-linger";
+    AuditWriter writer = start(options(node, spoolDir).batchLinger(Duration.ZERO).build());
+    for (int i = 1; i <= 3; i++) {
+      assertTrue(writer.record(SampleEvents.allowed(i, "ws-1", Instant.now())));
+      long expected = i;
+      Waiting.until("event " + i + " is stored", PATIENCE, () -> stored(node) == expected);
+    }
+    assertEquals(3, batches(node));
+    writer.close().await();
+  }
+
+  @Test
+  void a_flush_or_close_does_not_wait_for_the_linger() {
+    String node = "node-flush-linger";
+    AuditWriter writer = start(options(node, spoolDir).batchLinger(Duration.ofMinutes(5)).build());
+    writer.record(SampleEvents.allowed(1, "ws-1", Instant.now()));
+    writer.flush().timeout(10, TimeUnit.SECONDS).await();
+    assertEquals(1, stored(node));
+    writer.record(SampleEvents.allowed(2, "ws-1", Instant.now()));
+    sleep(500);
+    assertEquals(1, stored(node), "the second event lingers");
+    writer.close().timeout(10, TimeUnit.SECONDS).await();
+    assertExactlyOnceInOrder(node, 2);
+  }
+
+  private long batches(String node) {
+    return registry.get(AuditMetrics.BATCH_LATENCY).tag("node", node).tag("target", "database").timer().count();
+  }
+
   private static void sleep(long millis) {
     try {
       TimeUnit.MILLISECONDS.sleep(millis);

@@ -3,7 +3,7 @@ package dev.gatehouse.gateway.audit;
 import dev.gatehouse.auditdetector.event.AuditEvent;
 import dev.gatehouse.auditdetector.event.Decision;
 import dev.gatehouse.auditdetector.event.EventKind;
-import dev.gatehouse.auditdetector.writer.AuditWriter;
+import dev.gatehouse.auditdetector.writer.AuditSink;
 import dev.gatehouse.gateway.pipeline.Exchange;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
@@ -20,9 +20,9 @@ public final class DecisionAudit {
 
   private static final Logger LOG = LoggerFactory.getLogger(DecisionAudit.class);
 
-  private final AuditWriter writer;
+  private final AuditSink writer;
 
-  public DecisionAudit(AuditWriter writer) {
+  public DecisionAudit(AuditSink writer) {
     this.writer = writer;
   }
 

@@ -10,6 +10,7 @@ import dev.gatehouse.auditdetector.rules.RuleLoader;
 import dev.gatehouse.auditdetector.store.AuditSchema;
 import dev.gatehouse.auditdetector.verify.ChainVerifier;
 import dev.gatehouse.auditdetector.retention.RetentionJob;
+import dev.gatehouse.auditdetector.writer.AuditSink;
 import dev.gatehouse.auditdetector.writer.AuditWriter;
 import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
 import dev.gatehouse.gateway.accesslog.AccessLog;
@@ -76,6 +77,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +97,7 @@ public final class Gateway {
   private final GatewayConfig config;
   private final Vertx vertx;
   private final DataDirectory dataDir;
+  private final UnaryOperator<AuditSink> decisions;
   private final Clock clock = Clock.systemUTC();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Database database;
@@ -115,9 +118,10 @@ public final class Gateway {
   private MainListener main;
   private HttpServer admin;
 
-  private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir) {
+  private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir, UnaryOperator<AuditSink> decisions) {
     this.config = config;
     this.vertx = vertx;
+    this.decisions = decisions;
     this.dataDir = dataDir;
   }
 
@@ -126,6 +130,16 @@ public final class Gateway {
    * {@link #stop()} completes (closing Vert.x from inside its own callbacks would strand them).
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    return start(vertx, config, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Vertx, GatewayConfig)}, with {@code decisions} applied to the audit writer
+   * where the main listener records its decisions (HTTP and Socket.IO); the admin plane and the
+   * detector's responses always record into the writer itself. A benchmark uses it to measure what
+   * the audit trail costs a request; any other use must keep every event ({@link AuditSink}).
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, UnaryOperator<AuditSink> decisions) {
     DataDirectory dataDir;
     RoutePolicy policy;
     List<RuleDefinition> rules;
@@ -148,7 +162,7 @@ public final class Gateway {
       closeQuietly(dataDir);
       return Future.failedFuture(e);
     }
-    Gateway gateway = new Gateway(config, vertx, dataDir);
+    Gateway gateway = new Gateway(config, vertx, dataDir, decisions);
     return gateway.startComponents(policy, rules)
         .map(gateway)
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
@@ -248,7 +262,7 @@ public final class Gateway {
   }
 
   private Future<Void> listenMain(RoutePolicy policy, TokenVerifier verifier) {
-    DecisionAudit audit = new DecisionAudit(auditWriter);
+    DecisionAudit audit = new DecisionAudit(decisions.apply(auditWriter));
     RequestPipeline.Limiters limiters = new RequestPipeline.Limiters(
         new RateLimiter(config.limits().perAddress()),
         new RateLimiter(config.limits().failedAuthentication()),

@@ -58,6 +58,7 @@ final class BenchGateway implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private final TestDatabase database;
+  private final AuditSwitch audit = new AuditSwitch();
   private final Gateway gateway;
 
   BenchGateway(Vertx vertx, Path workDir, String upstreamUrl) throws Exception {
@@ -79,7 +80,7 @@ final class BenchGateway implements AutoCloseable {
           setting("limits.perWorkspace.interval", "1ms"),
           // One token seen from many addresses is what D05 revokes automatically; the detector's
           // own cost is DetectionEngineBenchmark's subject (audit-detector).
-          setting("detector.enabled", "false")))));
+          setting("detector.enabled", "false"))), audit));
     } catch (Exception e) {
       database.close();
       throw e;
@@ -88,6 +89,11 @@ final class BenchGateway implements AutoCloseable {
 
   private static Setting setting(String key, String value) {
     return new Setting(key, value, "benchmark");
+  }
+
+  /** Whether the main listener's audit events reach the audit writer (see {@link AuditSwitch}). */
+  void audit(boolean on) {
+    audit.set(on);
   }
 
   int port() {

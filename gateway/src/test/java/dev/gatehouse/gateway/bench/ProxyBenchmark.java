@@ -15,14 +15,16 @@ import java.util.Map;
  * <ul>
  *   <li><b>auth on</b>: the gateway, a route that needs a scope, a bearer token on every request
  *       (cache hits after the first use of each token);
+ *   <li><b>audit off</b>: as auth on, with the main listener's audit events dropped once built
+ *       instead of going to the audit writer (see {@link AuditSwitch});
  *   <li><b>auth off</b>: the same gateway, an identical {@code public} route, no token; the
  *       pipeline still stamps a request id, canonicalizes, rate-limits, logs and audits;
  *   <li><b>plain proxy</b>: the gateway's proxy component alone, with no pipeline;
  *   <li><b>direct</b>: the upstream without any proxy, which shows the load generator's ceiling.
  * </ul>
  *
- * After a warm-up, rounds cycle through the four (auth off, auth on, plain, direct) and each figure
- * is the median of its rounds. Before each round the audit queue is allowed to drain.
+ * After a warm-up, rounds cycle through the five in that order and each figure is the median of
+ * its rounds. Before each round the audit queue is allowed to drain.
  */
 final class ProxyBenchmark {
 
@@ -35,6 +37,7 @@ final class ProxyBenchmark {
 
   static final String AUTH_OFF = "auth off";
   static final String AUTH_ON = "auth on";
+  static final String AUDIT_OFF = "audit off";
   static final String PLAIN = "plain proxy";
   static final String DIRECT = "direct";
 
@@ -44,7 +47,10 @@ final class ProxyBenchmark {
   private final LoadDriver load;
   private final PrintStream out;
 
-  /** Every round's figures per case, in the order run; audit events stored against requests sent. */
+  /**
+   * Every round's figures per case, in the order run; audit events stored against the gateway
+   * requests sent while the audit trail was on.
+   */
   record Result(Map<String, List<RoundResult>> rounds, long gatewayRequests, long auditEvents) {}
 
   ProxyBenchmark(int rounds, Duration roundLength, Duration warmup, LoadDriver load, PrintStream out) {
@@ -68,12 +74,14 @@ final class ProxyBenchmark {
       List<LoadTarget> cases = List.of(
           new LoadTarget(AUTH_OFF, gateway.port(), BenchGateway.PUBLIC_PATH, List.of()),
           new LoadTarget(AUTH_ON, gateway.port(), BenchGateway.SCOPED_PATH, tokens),
+          new LoadTarget(AUDIT_OFF, gateway.port(), BenchGateway.SCOPED_PATH, tokens),
           new LoadTarget(PLAIN, plain.port(), BenchGateway.SCOPED_PATH, List.of()),
           new LoadTarget(DIRECT, upstream.port(), BenchGateway.SCOPED_PATH, List.of()));
 
       long gatewayRequests = 0;
       for (LoadTarget target : cases) {
         gateway.awaitAuditDrained(AUDIT_DRAIN_LIMIT);
+        gateway.audit(!AUDIT_OFF.equals(target.name()));
         RoundResult result = load.run(target, warmup);
         gatewayRequests += gatewayRequests(target, gateway, result);
         out.printf("  warm-up  %-12s %s%n", target.name(), line(result));
@@ -83,12 +91,14 @@ final class ProxyBenchmark {
       for (int r = 1; r <= rounds; r++) {
         for (LoadTarget target : cases) {
           long backlog = gateway.awaitAuditDrained(AUDIT_DRAIN_LIMIT);
+          gateway.audit(!AUDIT_OFF.equals(target.name()));
           RoundResult result = load.run(target, roundLength);
           gatewayRequests += gatewayRequests(target, gateway, result);
           all.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result);
           out.printf("  round %d  %-12s %s   (audit backlog before: %d)%n", r, target.name(), line(result), backlog);
         }
       }
+      gateway.audit(true);
       gateway.awaitAuditDrained(AUDIT_DRAIN_LIMIT);
       return new Result(all, gatewayRequests, gateway.auditEvents());
     } finally {
@@ -97,7 +107,7 @@ final class ProxyBenchmark {
   }
 
   private static long gatewayRequests(LoadTarget target, BenchGateway gateway, RoundResult result) {
-    if (target.port() != gateway.port()) {
+    if (target.port() != gateway.port() || AUDIT_OFF.equals(target.name())) {
       return 0;
     }
     return result.ok() + result.otherStatuses().values().stream().mapToLong(Long::longValue).sum();
