@@ -115,6 +115,12 @@ public final class ServeCommand implements Callable<Integer> {
     GatewayConfig cfg = configured;
     if (configured.runtime().managedEliza()) {
       try {
+        Gateway.checkDataDirectory(configured.dataDir());
+      } catch (ConfigException e) {
+        err.println("gatehouse: invalid configuration: " + e.getMessage());
+        return Main.EXIT_USAGE;
+      }
+      try {
         runtime = await(ManagedRuntime.start(vertx, runtimeOptions(configured)), RUNTIME_START_LIMIT);
       } catch (RuntimeException e) {
         LOG.error("the managed runtime failed to start", e);

@@ -72,6 +72,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,6 +167,20 @@ public final class Gateway {
     return gateway.startComponents(policy, rules)
         .map(gateway)
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /**
+   * Fails with a {@link ConfigException} naming {@code dataDir} when another Gatehouse process
+   * holds the data directory or it cannot be created. {@code serve} checks before it starts a
+   * managed runtime, so that a second {@code serve} on a busy directory starts nothing;
+   * {@link #start} still takes the lock itself and keeps it.
+   */
+  public static void checkDataDirectory(Path dir) {
+    try (DataDirectory free = DataDirectory.acquire(dir)) {
+      LOG.debug("data directory {} is free", free.path());
+    } catch (IOException e) {
+      throw new ConfigException("dataDir", "cannot be created or locked");
+    }
   }
 
   /**

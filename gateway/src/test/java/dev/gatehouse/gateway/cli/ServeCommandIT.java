@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.gateway.Main;
@@ -9,9 +10,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +78,26 @@ class ServeCommandIT {
       assertEquals(2, status, err.toString());
       assertTrue(err.toString().contains("server.listen: cannot listen on 127.0.0.1:" + busy.getLocalPort()),
           err.toString());
+    }
+  }
+
+  @Test
+  void a_busy_data_directory_exits_2_before_a_managed_runtime_is_started() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path cache = Files.createDirectories(dir.resolve("runtime-cache"));
+    Path config = Files.writeString(dir.resolve("gatehouse.yaml"), "runtime:\n  cacheDir: " + cache + "\n");
+    try (FileChannel channel = FileChannel.open(data.resolve("gatehouse.lock"), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        FileLock held = channel.lock()) {
+
+      int status = serve("--config", config.toString(), "--data-dir", data.toString(), "--runtime", "eliza");
+
+      assertEquals(2, status, err.toString());
+      assertTrue(err.toString().contains("dataDir: is in use by another Gatehouse process"), err.toString());
+      assertFalse(Files.exists(data.resolve("runtime")), "no runtime directory was prepared");
+      try (Stream<Path> installed = Files.list(cache)) {
+        assertEquals(0, installed.count(), "nothing was installed");
+      }
     }
   }
 }
