@@ -176,8 +176,8 @@ public final class Gateway {
    * {@link #start} still takes the lock itself and keeps it.
    */
   public static void checkDataDirectory(Path dir) {
-    try (DataDirectory free = DataDirectory.acquire(dir)) {
-      LOG.debug("data directory {} is free", free.path());
+    try {
+      DataDirectory.acquire(dir).close();
     } catch (IOException e) {
       throw new ConfigException("dataDir", "cannot be created or locked");
     }
