@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.admin;
 
 import dev.gatehouse.gateway.errors.ErrorBody;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -39,6 +40,26 @@ public final class AdminReplies {
   static void unavailable(RoutingContext ctx, Throwable failure) {
     LOG.warn("admin request failed: path={} kind={}", ctx.request().path(), failure.getClass().getSimpleName());
     error(ctx, ErrorBody.SERVICE_UNAVAILABLE);
+  }
+
+  /** 201 with the created record, or the generic 503 when creating it failed. */
+  static void created(RoutingContext ctx, AsyncResult<JsonObject> created) {
+    if (created.failed()) {
+      unavailable(ctx, created.cause());
+    } else {
+      json(ctx, 201, created.result());
+    }
+  }
+
+  /** 204 when something was removed, 404 when there was nothing to remove, the generic 503 on failure. */
+  static void removed(RoutingContext ctx, AsyncResult<Boolean> removed) {
+    if (removed.failed()) {
+      unavailable(ctx, removed.cause());
+    } else if (!removed.result()) {
+      error(ctx, ErrorBody.NOT_FOUND);
+    } else {
+      ctx.response().setStatusCode(204).end();
+    }
   }
 
   /** The JSON object body, or empty (the caller answers 400) if absent or not an object. */

@@ -210,13 +210,7 @@ public final class AlertRoutes implements AdminRoutes {
       AdminReplies.refuse(ctx, 400, "invalid_request");
       return;
     }
-    alerts.suppress(request, clock.instant()).onComplete(done -> {
-      if (done.failed()) {
-        AdminReplies.unavailable(ctx, done.cause());
-      } else {
-        AdminReplies.json(ctx, 201, done.result());
-      }
-    });
+    alerts.suppress(request, clock.instant()).onComplete(done -> AdminReplies.created(ctx, done));
   }
 
   private void unsuppress(RoutingContext ctx) {
@@ -228,15 +222,7 @@ public final class AlertRoutes implements AdminRoutes {
       AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
       return;
     }
-    alerts.unsuppress(id.get()).onComplete(done -> {
-      if (done.failed()) {
-        AdminReplies.unavailable(ctx, done.cause());
-      } else if (!done.result()) {
-        AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
-      } else {
-        ctx.response().setStatusCode(204).end();
-      }
-    });
+    alerts.unsuppress(id.get()).onComplete(done -> AdminReplies.removed(ctx, done));
   }
 
   private static void reply(RoutingContext ctx, Future<Optional<JsonObject>> alert) {

@@ -63,13 +63,7 @@ public final class BlockRoutes implements AdminRoutes {
       AdminReplies.refuse(ctx, 400, "invalid_request");
       return;
     }
-    blocks.add(address.get(), period.get(), text, AdminReplies.actor(ctx)).onComplete(done -> {
-      if (done.failed()) {
-        AdminReplies.unavailable(ctx, done.cause());
-      } else {
-        AdminReplies.json(ctx, 201, done.result());
-      }
-    });
+    blocks.add(address.get(), period.get(), text, AdminReplies.actor(ctx)).onComplete(done -> AdminReplies.created(ctx, done));
   }
 
   private void remove(RoutingContext ctx) {
@@ -81,15 +75,7 @@ public final class BlockRoutes implements AdminRoutes {
       AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
       return;
     }
-    blocks.remove(address.get()).onComplete(done -> {
-      if (done.failed()) {
-        AdminReplies.unavailable(ctx, done.cause());
-      } else if (!done.result()) {
-        AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
-      } else {
-        ctx.response().setStatusCode(204).end();
-      }
-    });
+    blocks.remove(address.get()).onComplete(done -> AdminReplies.removed(ctx, done));
   }
 
   private static boolean full(RoutingContext ctx) {

@@ -26,18 +26,25 @@ public final class SuppressionPolicy {
 
   private SuppressionPolicy() {}
 
-  /** One line per rule that breaks the policy; empty when every rule follows it. */
-  public static List<String> problems(Path suppressions, LocalDate today) throws IOException {
-    NodeList rules;
+  /**
+   * The {@code <suppress>} rules of a Dependency-Check suppressions file, parsed with DOCTYPEs
+   * (and so external entities) refused.
+   */
+  static NodeList rules(Path suppressions) throws IOException {
     try (InputStream in = Files.newInputStream(suppressions)) {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
       factory.setNamespaceAware(true);
-      rules = factory.newDocumentBuilder().parse(in).getElementsByTagNameNS("*", "suppress");
+      return factory.newDocumentBuilder().parse(in).getElementsByTagNameNS("*", "suppress");
     } catch (SAXException | ParserConfigurationException e) {
       throw new IOException("unreadable suppressions file: " + e.getMessage(), e);
     }
+  }
+
+  /** One line per rule that breaks the policy; empty when every rule follows it. */
+  public static List<String> problems(Path suppressions, LocalDate today) throws IOException {
+    NodeList rules = rules(suppressions);
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < rules.getLength(); i++) {
       Element rule = (Element) rules.item(i);

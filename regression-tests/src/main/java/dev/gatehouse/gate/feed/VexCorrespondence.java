@@ -3,20 +3,14 @@ package dev.gatehouse.gate.feed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
 
 /**
  * The rule that ties Dependency-Check suppressions to the OpenVEX document
@@ -100,16 +94,7 @@ public final class VexCorrespondence {
   }
 
   static List<Suppressed> suppressed(Path suppressions) throws IOException {
-    NodeList rules;
-    try (InputStream in = Files.newInputStream(suppressions)) {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      factory.setNamespaceAware(true);
-      rules = factory.newDocumentBuilder().parse(in).getElementsByTagNameNS("*", "suppress");
-    } catch (SAXException | ParserConfigurationException e) {
-      throw new IOException("unreadable suppressions file: " + e.getMessage(), e);
-    }
+    NodeList rules = SuppressionPolicy.rules(suppressions);
     List<Suppressed> out = new ArrayList<>();
     for (int i = 0; i < rules.getLength(); i++) {
       Element rule = (Element) rules.item(i);
