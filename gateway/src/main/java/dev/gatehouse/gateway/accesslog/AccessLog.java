@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 public final class AccessLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+  /** Outcome of an exchange whose response was written to the end. */
+  public static final String COMPLETED = "completed";
+  /** Outcome of an exchange whose connection closed before its response was complete. */
+  public static final String ABORTED = "aborted";
   /** Longer paths are cut in the log line. */
   static final int MAX_LOGGED_PATH = 512;
 
@@ -45,16 +49,25 @@ public final class AccessLog {
 
   /**
    * Calls {@code done} exactly once when the exchange ends: with {@code completed} when the
-   * response was fully written, {@code aborted} when the connection closed first.
+   * response was fully written, {@link #ABORTED} when the connection closed first.
    */
   public static void whenDone(HttpServerRequest request, Consumer<String> done) {
     HttpServerResponse response = request.response();
-    response.endHandler(v -> done.accept("completed"));
-    response.closeHandler(v -> {
-      if (!response.ended()) {
-        done.accept("aborted");
+    // Vert.x calls the end handler also when the connection closes before the response ended,
+    // and then the close handler: the first call decides, from whether the connection is gone.
+    Handler<Void> once = new Handler<>() {
+      private boolean called;
+
+      @Override
+      public void handle(Void ignored) {
+        if (!called) {
+          called = true;
+          done.accept(response.closed() ? ABORTED : COMPLETED);
+        }
       }
-    });
+    };
+    response.endHandler(once);
+    response.closeHandler(once);
   }
 
   /** Writes the access log line for one finished exchange. */
@@ -70,7 +83,7 @@ public final class AccessLog {
         kv("requestId", id),
         kv("method", request.method().name()),
         kv("path", path),
-        kv("status", response.getStatusCode()),
+        kv("status", ABORTED.equals(outcome) && !response.headWritten() ? null : response.getStatusCode()),
         kv("durationMs", (System.nanoTime() - started) / 1_000_000.0),
         kv("bytesIn", request.bytesRead()),
         kv("bytesOut", response.bytesWritten()));

@@ -71,7 +71,7 @@ public final class DecisionAudit {
   }
 
   private static AuditEvent.Builder minimal(Exchange exchange, HttpServerRequest request) {
-    int status = request.response().getStatusCode();
+    int status = exchange.unanswered() ? 0 : request.response().getStatusCode();
     return AuditEvent.builder(
             request.canUpgradeToWebSocket() ? EventKind.WEBSOCKET : EventKind.HTTP,
             exchange.allowed() ? Decision.ALLOW : Decision.DENY,

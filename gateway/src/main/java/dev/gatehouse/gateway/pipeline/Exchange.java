@@ -13,6 +13,12 @@ public final class Exchange {
 
   /** Reason key of a request that passed every stage. */
   public static final String ALLOWED = "allowed";
+  /**
+   * Reason key of an allowed request whose client closed its connection before the answer ended
+   * (the runtime was still answering, or the answer was still being sent): neither a refusal nor
+   * an upstream failure.
+   */
+  public static final String CLIENT_CLOSED = "client_closed";
 
   private final String requestId;
   private final long startedNanos;
@@ -25,6 +31,7 @@ public final class Exchange {
   private boolean allowed;
   private String reason = "incomplete";
   private boolean finished;
+  private boolean unanswered;
 
   Exchange(String requestId, long startedNanos, String method, String userAgent, String clientAddress) {
     this.requestId = requestId;
@@ -63,6 +70,23 @@ public final class Exchange {
   /** The request was allowed but the runtime never answered: the decision stays allow, the reason says why. */
   void upstreamFailed(String reasonKey) {
     this.reason = reasonKey;
+  }
+
+  /**
+   * The client closed its connection before the answer ended. An allowed exchange takes the
+   * reason {@link #CLIENT_CLOSED}; a refusal keeps its own. {@code answerStarted}: whether the
+   * answer's status line had been written by then.
+   */
+  void closedByClient(boolean answerStarted) {
+    unanswered = !answerStarted;
+    if (allowed) {
+      reason = CLIENT_CLOSED;
+    }
+  }
+
+  /** Whether the client left before the answer's status line was written: no status was sent. */
+  public boolean unanswered() {
+    return unanswered;
   }
 
   /** True the first time only: the exchange's log line and audit event are written once. */

@@ -130,7 +130,12 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     Exchange exchange = new Exchange(id, started, request.method().name(),
         request.getHeader(HttpHeaders.USER_AGENT), request.remoteAddress().hostAddress());
-    AccessLog.whenDone(request, outcome -> finish(request, exchange, outcome));
+    AccessLog.whenDone(request, outcome -> {
+      if (AccessLog.ABORTED.equals(outcome)) {
+        exchange.closedByClient(request.response().headWritten());
+      }
+      finish(request, exchange, outcome);
+    });
     if (!audit.admitting()) {
       refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "audit_unavailable");
       return;
@@ -289,7 +294,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     // An upgraded request never ends as an HTTP response: its log line and event are written here.
     socketIo.upgrade(request, new SocketIoEndpoint.Handshake(exchange.requestId(), exchange.clientAddress(),
         addressKey, exchange.userAgent(), principal))
-        .onComplete(upgraded -> finish(request, exchange, upgraded.succeeded() ? "upgraded" : "aborted"));
+        .onComplete(upgraded -> finish(request, exchange, upgraded.succeeded() ? "upgraded" : AccessLog.ABORTED));
   }
 
   /** The exchange's one access-log line and one audit event. */

@@ -24,11 +24,16 @@ import org.slf4j.LoggerFactory;
  * names the failure kind and the request id only, never the exception message, which may quote
  * the request target with its query string. The listener handed over for the request learns the
  * audit reason key ({@link #TIMEOUT_REASON} or {@link #UNREACHABLE_REASON}) before the answer is sent.
+ *
+ * <p>A runtime request the proxy reset because the client had already closed its connection is
+ * no failure of the runtime: nothing is logged above debug, the listener is not told and nothing
+ * is written (the pipeline audits the exchange as closed by the client).
  */
 final class UpstreamFailureInterceptor implements ProxyInterceptor {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamFailureInterceptor.class);
   private static final String FAILED = "gatehouse.upstream-failed";
+  private static final String CLIENT_GONE = "gatehouse.client-gone";
   private static final MediaType JSON = MediaType.parse(ErrorBody.CONTENT_TYPE);
 
   /** Audit reason key of a request the runtime did not answer within the connect or response timeout. */
@@ -53,12 +58,19 @@ final class UpstreamFailureInterceptor implements ProxyInterceptor {
 
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-    Consumer<String> listener = listeners.remove(context.request().proxiedRequest());
+    HttpServerRequest client = context.request().proxiedRequest();
+    Consumer<String> listener = listeners.remove(client);
     return context.sendRequest().recover(failure -> {
+      if (client.response().closed()) {
+        // The client left first and the proxy reset the runtime request: not a runtime failure.
+        LOG.debug("client closed before the runtime answered: requestId={}", client.getHeader(RequestId.HEADER));
+        context.set(CLIENT_GONE, Boolean.TRUE);
+        return Future.succeededFuture(context.request().release().response());
+      }
       ErrorBody error = classify(failure);
       LOG.warn("upstream request failed: kind={} status={} requestId={}",
           failure.getClass().getSimpleName(), error.status(),
-          context.request().proxiedRequest().getHeader(RequestId.HEADER));
+          client.getHeader(RequestId.HEADER));
       if (listener != null) {
         listener.accept(error == ErrorBody.GATEWAY_TIMEOUT ? TIMEOUT_REASON : UNREACHABLE_REASON);
       }
@@ -73,6 +85,10 @@ final class UpstreamFailureInterceptor implements ProxyInterceptor {
 
   @Override
   public Future<Void> handleProxyResponse(ProxyContext context) {
+    if (context.get(CLIENT_GONE, Boolean.class) != null) {
+      // Nobody to answer: nothing is written, so the exchange stays without a status.
+      return Future.succeededFuture();
+    }
     if (context.get(FAILED, Boolean.class) != null) {
       // Written directly: the proxy's WebSocket path expects a real upstream response.
       return context.response().send();

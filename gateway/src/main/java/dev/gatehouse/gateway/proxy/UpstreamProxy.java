@@ -121,7 +121,10 @@ public final class UpstreamProxy {
       // A WebSocket may legitimately stay quiet; only plain exchanges get the silence limit.
       options.setIdleTimeout(upstream.responseTimeout().toMillis());
     }
-    return context.client().request(options);
+    return context.client().request(options).onSuccess(request ->
+        // Every failure of this request also fails its response, which the interceptors handle
+        // and log without the target; without a handler, Vert.x would log it a second time.
+        request.exceptionHandler(failure -> { }));
   }
 
   public Future<Void> close() {

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 /**
  * Gatehouse's performance figures in one run: token verification cost (cache hit, full ES256,
  * full EdDSA) and proxy throughput with authentication on and off and with the audit trail on
- * and off, printed as medians and ratios. Run it with {@code mvn -B -Pbench -pl gateway verify}.
+ * and off, printed as medians and ratios; with {@code haproxy} installed, also HAProxy in front of
+ * the same upstream, plain and verifying ES256 per request, for the issue's scale comparison. Run it with {@code mvn -B -Pbench -pl gateway verify}.
  *
  * <p>System properties: {@code bench.verifyRounds} (default 5), {@code bench.rounds} (proxy
  * rounds per case, default 5), {@code bench.roundSeconds} (default 4), {@code bench.warmupSeconds}
@@ -31,6 +32,11 @@ public final class GatewayBenchmark {
   static final double AUTH_RATIO_TARGET = 0.8;
   /** Issue target: throughput with the audit trail is at least this fraction of without. */
   static final double AUDIT_RATIO_TARGET = 0.9;
+  /**
+   * Issue expectation, read as a number: with auth on, "several times faster" than HAProxy
+   * verifying ES256 on every request (measured side by side when {@code haproxy} is installed).
+   */
+  static final double SCALE_TARGET = 3.0;
 
   private GatewayBenchmark() {}
 
@@ -111,6 +117,15 @@ public final class GatewayBenchmark {
         on / unaudited >= AUDIT_RATIO_TARGET ? "MET" : "MISSED", on / unaudited);
     out.printf("  audit: %d events stored for %d gateway responses with the trail on (and the admin calls)%n",
         p.auditEvents(), p.gatewayRequests());
+    List<RoundResult> haproxyJwt = p.rounds().get(ProxyBenchmark.HAPROXY_JWT);
+    if (haproxyJwt != null) {
+      double verifying = median(haproxyJwt, RoundResult::okPerSecond);
+      double haproxyPlain = median(p.rounds().get(ProxyBenchmark.HAPROXY_PLAIN), RoundResult::okPerSecond);
+      out.printf("  scale: auth on / haproxy jwt = %.2f, haproxy plain / haproxy jwt = %.2f, "
+          + "plain proxy / haproxy plain = %.2f%n", on / verifying, haproxyPlain / verifying, plain / haproxyPlain);
+      out.printf("  scale auth on >= %.0f x haproxy jwt (\"several times faster\"): %s (%.2f)%n",
+          SCALE_TARGET, on / verifying >= SCALE_TARGET ? "MET" : "MISSED", on / verifying);
+    }
     out.printf("%nbenchmark took %.0f s%n", (System.nanoTime() - started) / 1e9);
   }
 

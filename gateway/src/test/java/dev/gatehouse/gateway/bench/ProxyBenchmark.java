@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Proxy throughput against a local JSON upstream, four ways, in one run:
+ * Proxy throughput against a local JSON upstream, five ways (seven with HAProxy), in one run:
  *
  * <ul>
  *   <li><b>auth on</b>: the gateway, a route that needs a scope, a bearer token on every request
@@ -20,10 +20,13 @@ import java.util.Map;
  *   <li><b>auth off</b>: the same gateway, an identical {@code public} route, no token; the
  *       pipeline still stamps a request id, canonicalizes, rate-limits, logs and audits;
  *   <li><b>plain proxy</b>: the gateway's proxy component alone, with no pipeline;
- *   <li><b>direct</b>: the upstream without any proxy, which shows the load generator's ceiling.
+ *   <li><b>direct</b>: the upstream without any proxy, which shows the load generator's ceiling;
+ *   <li><b>haproxy plain</b> and <b>haproxy jwt</b>, when {@code haproxy} is installed: HAProxy in
+ *       front of the same upstream, proxying plainly and verifying an ES256 token on every
+ *       request (see {@link HaproxyRival}), for the issue's scale comparison.
  * </ul>
  *
- * After a warm-up, rounds cycle through the five in that order and each figure is the median of
+ * After a warm-up, rounds cycle through the cases in that order and each figure is the median of
  * its rounds. Before each round the audit queue is allowed to drain.
  */
 final class ProxyBenchmark {
@@ -40,6 +43,8 @@ final class ProxyBenchmark {
   static final String AUDIT_OFF = "audit off";
   static final String PLAIN = "plain proxy";
   static final String DIRECT = "direct";
+  static final String HAPROXY_PLAIN = "haproxy plain";
+  static final String HAPROXY_JWT = "haproxy jwt";
 
   private final int rounds;
   private final Duration roundLength;
@@ -65,18 +70,25 @@ final class ProxyBenchmark {
     Vertx gatewayVertx = Vertx.vertx();
     try (JsonUpstream upstream = new JsonUpstream();
         PlainProxy plain = new PlainProxy(gatewayVertx, upstream.url());
-        BenchGateway gateway = new BenchGateway(gatewayVertx, workDir, upstream.url())) {
+        BenchGateway gateway = new BenchGateway(gatewayVertx, workDir, upstream.url());
+        HaproxyRival haproxy = HaproxyRival.available() ? new HaproxyRival(workDir, upstream.port()) : null) {
+      out.println(haproxy == null ? "  haproxy: not installed (apt-get install haproxy), its cases are skipped"
+          : "  haproxy: " + haproxy.versionLine());
       long mintStarted = System.nanoTime();
       List<String> tokens = gateway.mintTokens(TOKENS);
       out.printf("  minted %d tokens through the admin API in %.1f s%n", TOKENS,
           (System.nanoTime() - mintStarted) / 1e9);
 
-      List<LoadTarget> cases = List.of(
+      List<LoadTarget> cases = new ArrayList<>(List.of(
           new LoadTarget(AUTH_OFF, gateway.port(), BenchGateway.PUBLIC_PATH, List.of()),
           new LoadTarget(AUTH_ON, gateway.port(), BenchGateway.SCOPED_PATH, tokens),
           new LoadTarget(AUDIT_OFF, gateway.port(), BenchGateway.SCOPED_PATH, tokens),
           new LoadTarget(PLAIN, plain.port(), BenchGateway.SCOPED_PATH, List.of()),
-          new LoadTarget(DIRECT, upstream.port(), BenchGateway.SCOPED_PATH, List.of()));
+          new LoadTarget(DIRECT, upstream.port(), BenchGateway.SCOPED_PATH, List.of())));
+      if (haproxy != null) {
+        cases.add(new LoadTarget(HAPROXY_PLAIN, haproxy.plainPort(), BenchGateway.SCOPED_PATH, List.of()));
+        cases.add(new LoadTarget(HAPROXY_JWT, haproxy.jwtPort(), BenchGateway.SCOPED_PATH, haproxy.tokens()));
+      }
 
       long gatewayRequests = 0;
       for (LoadTarget target : cases) {

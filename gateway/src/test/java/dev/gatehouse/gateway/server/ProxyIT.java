@@ -4,22 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
 import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -30,6 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The gateway in front of a loopback upstream, with a real PostgreSQL. */
 class ProxyIT {
@@ -155,6 +166,44 @@ class ProxyIT {
     String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
     assertEquals(List.of("allow", "upstream_timeout", "504"), database.awaitAuditEvent(requestId),
         "the failure is audited with its reason");
+  }
+
+  @Test
+  void a_client_that_leaves_before_the_answer_is_audited_as_client_closed_not_as_an_upstream_failure()
+      throws Exception {
+    LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger root = logging.getLogger(Logger.ROOT_LOGGER_NAME);
+    Logger accessLog = logging.getLogger("dev.gatehouse.gateway.accesslog");
+    Level accessLogLevel = accessLog.getLevel();
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    accessLog.setLevel(Level.INFO);
+    String requestId;
+    try {
+      try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+        OutputStream out = socket.getOutputStream();
+        out.write("GET /slow HTTP/1.1\r\nHost: gatehouse\r\nX-Test-Case: client-leaves\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        requestId = upstream.awaitRequest("X-Test-Case", "client-leaves").headers().get("X-Request-Id");
+      }
+      assertEquals(List.of("allow", "client_closed", "0"), database.awaitAuditEvent(requestId),
+          "allowed, closed by the client, no status sent");
+      // The runtime's silence limit has passed: nothing more can be logged about the request.
+      Thread.sleep(RESPONSE_TIMEOUT.plusMillis(500).toMillis());
+    } finally {
+      root.detachAppender(captured);
+      accessLog.setLevel(accessLogLevel);
+    }
+    List<String> problems = captured.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .map(ILoggingEvent::getFormattedMessage).toList();
+    assertEquals(List.of(), problems, "a client leaving is not logged as a runtime failure");
+    List<String> line = captured.list.stream()
+        .filter(e -> Arrays.stream(e.getArgumentArray()).anyMatch(a -> a.toString().equals("requestId=" + requestId)))
+        .map(e -> e.getFormattedMessage() + " " + Arrays.toString(e.getArgumentArray())).toList();
+    assertEquals(1, line.size(), "one access log line: " + line);
+    assertTrue(line.get(0).startsWith("request aborted ") && line.get(0).contains("status=null"), line.get(0));
   }
 
   @Test
