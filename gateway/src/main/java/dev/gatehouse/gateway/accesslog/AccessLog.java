@@ -48,7 +48,7 @@ public final class AccessLog {
   }
 
   /**
-   * Calls {@code done} exactly once when the exchange ends: with {@code completed} when the
+   * Calls {@code done} exactly once when the exchange ends: with {@link #COMPLETED} when the
    * response was fully written, {@link #ABORTED} when the connection closed first.
    */
   public static void whenDone(HttpServerRequest request, Consumer<String> done) {
