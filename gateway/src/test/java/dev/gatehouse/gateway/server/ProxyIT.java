@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -169,6 +170,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("T-AUD-001")
   void a_client_that_leaves_before_the_answer_is_audited_as_client_closed_not_as_an_upstream_failure()
       throws Exception {
     LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
