@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * Gatehouse's performance figures in one run: token verification cost (cache hit, full ES256,
  * full EdDSA) and proxy throughput with authentication on and off and with the audit trail on
  * and off, printed as medians and ratios; with {@code haproxy} installed, also HAProxy in front of
- * the same upstream, plain and verifying ES256 per request, for the issue's scale comparison. Run it with {@code mvn -B -Pbench -pl gateway verify}.
+ * the same upstream, plain and verifying ES256 per request, for the issue's scale comparison. Run
+ * it with {@code mvn -B -Pbench -pl gateway verify}.
  *
  * <p>System properties: {@code bench.verifyRounds} (default 5), {@code bench.rounds} (proxy
  * rounds per case, default 5), {@code bench.roundSeconds} (default 4), {@code bench.warmupSeconds}
