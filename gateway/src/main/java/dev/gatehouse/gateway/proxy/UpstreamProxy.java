@@ -16,6 +16,8 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyOptions;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Forwards requests and WebSocket upgrades to the one configured runtime, streaming bodies in
@@ -26,6 +28,8 @@ import java.util.function.Consumer;
  * not cacheable unless the runtime says otherwise (see {@link CacheControlInterceptor}).
  */
 public final class UpstreamProxy {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxy.class);
 
   /**
    * Internal header carrying the canonical request target from the pipeline to the proxy; it is
@@ -121,10 +125,12 @@ public final class UpstreamProxy {
       // A WebSocket may legitimately stay quiet; only plain exchanges get the silence limit.
       options.setIdleTimeout(upstream.responseTimeout().toMillis());
     }
-    return context.client().request(options).onSuccess(request ->
-        // Every failure of this request also fails its response, which the interceptors handle
-        // and log without the target; without a handler, Vert.x would log it a second time.
-        request.exceptionHandler(failure -> { }));
+    // A failure before the runtime answers also fails the response, which the interceptors turn
+    // into the client's answer and a log line; one after it (the runtime answered before the
+    // client's body was all sent) changes nothing for the exchange. Without a handler Vert.x
+    // would log either at ERROR.
+    return context.client().request(options).onSuccess(request -> request.exceptionHandler(failure ->
+        LOG.debug("runtime request failed: kind={}", failure.getClass().getSimpleName())));
   }
 
   public Future<Void> close() {
