@@ -296,7 +296,8 @@ class AuditWriterIT {
       assertTrue(writer.record(SampleEvents.allowed(i, "ws-1", Instant.now())));
       sleep(5);
     }
-    Waiting.until("the lingering batch is stored", PATIENCE, () -> stored(node) == 20);
+    // The batch's timer is recorded just after its rows become visible.
+    Waiting.until("the lingering batch is stored", PATIENCE, () -> stored(node) == 20 && batches(node) > 0);
     assertEquals(1, batches(node), "twenty events recorded 5 ms apart, one insert");
     writer.close().await();
   }

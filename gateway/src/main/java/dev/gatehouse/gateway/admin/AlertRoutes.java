@@ -8,6 +8,8 @@ import dev.gatehouse.auditdetector.alert.Disposition;
 import dev.gatehouse.auditdetector.alert.NewSuppression;
 import dev.gatehouse.auditdetector.rules.RuleDefinition;
 import dev.gatehouse.auditdetector.rules.Severity;
+import dev.gatehouse.gateway.authn.BearerAuthenticator;
+import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -40,6 +42,9 @@ import java.util.UUID;
  * </ul>
  * A Gatehouse token bound to a workspace with {@value #READ_SCOPE} (reads) or {@value #WRITE_SCOPE}
  * (reads and changes) reaches the alert routes only, and only its workspace's alerts: others are 404.
+ * Separation of duties: such a token never acknowledges or resolves an alert about its own subject
+ * or its own token (403 {@code own_activity}), or whoever holds it could silence the alerts raised
+ * on it; full admins may.
  * Unknown, repeated or malformed parameters are 400 {@code bad_request}; database failures 503.
  */
 public final class AlertRoutes implements AdminRoutes {
@@ -50,6 +55,8 @@ public final class AlertRoutes implements AdminRoutes {
   public static final String READ_SCOPE = "alerts:read";
   /** Workspace-bound scope to read, acknowledge and resolve alerts. */
   public static final String WRITE_SCOPE = "alerts:write";
+  /** Error key of a change a workspace-bound caller may not make to an alert about itself. */
+  static final String OWN_ACTIVITY = "own_activity";
 
   private static final Set<String> LIST_PARAMETERS =
       Set.of("status", "rule", "severity", "workspace", "from", "to", "cursor", "limit");
@@ -148,7 +155,8 @@ public final class AlertRoutes implements AdminRoutes {
       AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
       return;
     }
-    reply(ctx, alerts.acknowledge(id.get(), AdminReplies.actor(ctx), note.orElse(null), restriction(ctx)));
+    unlessOwnActivity(ctx, id.get(), () ->
+        reply(ctx, alerts.acknowledge(id.get(), AdminReplies.actor(ctx), note.orElse(null), restriction(ctx))));
   }
 
   private void resolve(RoutingContext ctx) {
@@ -175,7 +183,8 @@ public final class AlertRoutes implements AdminRoutes {
       AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
       return;
     }
-    reply(ctx, alerts.resolve(id.get(), AdminReplies.actor(ctx), disposition, note.orElse(null), restriction(ctx)));
+    unlessOwnActivity(ctx, id.get(), () ->
+        reply(ctx, alerts.resolve(id.get(), AdminReplies.actor(ctx), disposition, note.orElse(null), restriction(ctx))));
   }
 
   private void suppressions(RoutingContext ctx) {
@@ -239,6 +248,26 @@ public final class AlertRoutes implements AdminRoutes {
         AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
       } else {
         AdminReplies.unavailable(ctx, done.cause());
+      }
+    });
+  }
+
+  /** Runs {@code change} unless the alert is about the workspace-bound caller's own subject or token. */
+  private void unlessOwnActivity(RoutingContext ctx, UUID id, Runnable change) {
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    Principal principal = ctx.get(BearerAuthenticator.PRINCIPAL);
+    if (access.full() || principal == null) {
+      change.run();
+      return;
+    }
+    Set<String> own = Set.of("subject=" + principal.subject(), "jti=" + principal.jti());
+    alerts.get(id, restriction(ctx)).onComplete(found -> {
+      if (found.failed()) {
+        AdminReplies.unavailable(ctx, found.cause());
+      } else if (found.result().map(alert -> own.contains(alert.getString("entity"))).orElse(false)) {
+        AdminReplies.refuse(ctx, 403, OWN_ACTIVITY);
+      } else {
+        change.run();
       }
     });
   }

@@ -1,9 +1,11 @@
 package dev.gatehouse.gateway.admin;
 
 import dev.gatehouse.gateway.errors.ErrorBody;
+import dev.gatehouse.gateway.tier.RuntimeTier;
 import dev.gatehouse.gateway.token.RevocationState;
 import dev.gatehouse.gateway.workspace.Workspace;
 import dev.gatehouse.gateway.workspace.WorkspaceStore;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -12,8 +14,10 @@ import java.util.UUID;
 
 /**
  * {@code /admin/v1/workspaces}: create ({@code POST {"name"}}, 201, 409 if the name is taken),
- * list, get, {@code POST .../{id}/lock} and {@code .../unlock}. Mount behind the admin
- * body handler and authenticator (see {@link AdminAuthenticator}).
+ * list, get, {@code POST .../{id}/lock} and {@code .../unlock} (409 for a deleted workspace), and
+ * {@code DELETE .../{id}}: the workspace is locked for good, and the runtime the gateway runs for
+ * it is stopped and its data erased. Mount behind the admin body handler and authenticator (see
+ * {@link AdminAuthenticator}).
  */
 public final class WorkspaceRoutes implements AdminRoutes {
 
@@ -21,11 +25,16 @@ public final class WorkspaceRoutes implements AdminRoutes {
 
   private final WorkspaceStore workspaces;
   private final RevocationState revocations;
+  private final RuntimeTier runtimes;
 
-  /** {@code revocations} gets this node's locks at once; other nodes learn them from the change feed. */
-  public WorkspaceRoutes(WorkspaceStore workspaces, RevocationState revocations) {
+  /**
+   * {@code revocations} gets this node's locks at once; other nodes learn them from the change
+   * feed. {@code runtimes} erases a deleted workspace's runtime data.
+   */
+  public WorkspaceRoutes(WorkspaceStore workspaces, RevocationState revocations, RuntimeTier runtimes) {
     this.workspaces = workspaces;
     this.revocations = revocations;
+    this.runtimes = runtimes;
   }
 
   @Override
@@ -35,6 +44,7 @@ public final class WorkspaceRoutes implements AdminRoutes {
     router.get(PATH + "/:id").handler(this::get);
     router.post(PATH + "/:id/lock").handler(ctx -> setLocked(ctx, true));
     router.post(PATH + "/:id/unlock").handler(ctx -> setLocked(ctx, false));
+    router.delete(PATH + "/:id").handler(this::delete);
   }
 
   private void create(RoutingContext ctx) {
@@ -85,6 +95,26 @@ public final class WorkspaceRoutes implements AdminRoutes {
     UUID workspace = id.get();
     workspaces.setLocked(workspace, locked)
         .onSuccess(done -> done.ifPresent(w -> revocations.markLocked(w.id().toString(), w.locked())))
+        .onComplete(done -> {
+          if (done.succeeded() && done.result().filter(Workspace::deleted).isPresent()) {
+            AdminReplies.refuse(ctx, 409, "workspace_deleted");
+          } else {
+            reply(ctx, done.succeeded() ? done.result() : null, done.cause());
+          }
+        });
+  }
+
+  /** Locks the workspace for good, then erases its runtime's data; 404 if there is no such workspace. */
+  private void delete(RoutingContext ctx) {
+    var id = AdminReplies.uuid(ctx.pathParam("id"));
+    if (id.isEmpty()) {
+      AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+      return;
+    }
+    workspaces.delete(id.get())
+        .onSuccess(done -> done.ifPresent(w -> revocations.markLocked(w.id().toString(), true)))
+        .compose(done -> done.isEmpty() ? Future.succeededFuture(done)
+            : runtimes.erase(done.get().id().toString()).map(done))
         .onComplete(done -> reply(ctx, done.succeeded() ? done.result() : null, done.cause()));
   }
 

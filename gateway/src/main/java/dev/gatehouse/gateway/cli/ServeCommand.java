@@ -5,7 +5,6 @@ import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.ConfigLoader;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.Setting;
-import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.server.Gateway;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,15 +53,16 @@ import sun.misc.Signal;
         "Examples:",
         "  gatehouse serve",
         "  gatehouse serve --upstream http://127.0.0.1:3000 --listen 0.0.0.0:8080",
-        "  gatehouse serve --runtime eliza",
+        "  OPENAI_API_KEY=... gatehouse serve --runtime eliza",
+        "  OPENAI_BASE_URL=http://127.0.0.1:11434/v1 gatehouse serve --runtime eliza --isolation shared",
         "  GATEHOUSE_DATABASE_URL=postgresql://gh@db:5432/gatehouse gatehouse serve --config prod.yaml",
         "",
         "Exit codes: 0 stopped cleanly, 1 failed at runtime, 2 bad configuration (the message names the key)."})
 public final class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-  /** Install (first start only) plus start of the managed runtime. */
-  private static final Duration RUNTIME_START_LIMIT = Duration.ofMinutes(20);
+  /** A node's start: the managed runtime's install (first start only) and start included. */
+  private static final Duration START_LIMIT = Duration.ofMinutes(20);
 
   @Spec
   CommandSpec spec;
@@ -84,9 +84,15 @@ public final class ServeCommand implements Callable<Integer> {
   String adminListen;
 
   @Option(names = "--runtime", paramLabel = "KIND",
-      description = "Start and front a managed runtime: eliza installs @elizaos/server 1.7.2 with npm "
-          + "(once, into runtime.cacheDir) and runs it on 127.0.0.1 with a generated API key. Needs Node.js 20+.")
+      description = "Run and front managed runtimes: eliza installs @elizaos/server 1.7.2 and the allowed plugins "
+          + "with npm (once, into runtime.cacheDir) and runs them on 127.0.0.1 with generated API keys, one per "
+          + "workspace. Needs Node.js 20+.")
   String runtime;
+
+  @Option(names = "--isolation", paramLabel = "MODE",
+      description = "With --runtime eliza: dedicated (default) runs one runtime per workspace, started on its first "
+          + "request and stopped when idle; shared runs one runtime for every workspace.")
+  String isolation;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "State directory: admin token, embedded PostgreSQL (default: ./.gatehouse).")
@@ -104,58 +110,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      return serve(vertx, cfg, err);
-    } finally {
-      await(vertx.close(), Duration.ofSeconds(30));
-    }
-  }
-
-  private int serve(Vertx vertx, GatewayConfig configured, PrintWriter err) {
-    ManagedRuntime runtime = null;
-    GatewayConfig cfg = configured;
-    if (configured.runtime().managedEliza()) {
-      try {
-        Gateway.checkDataDirectory(configured.dataDir());
-      } catch (ConfigException e) {
-        err.println("gatehouse: invalid configuration: " + e.getMessage());
-        return Main.EXIT_USAGE;
-      }
-      try {
-        runtime = await(ManagedRuntime.start(vertx, runtimeOptions(configured)), RUNTIME_START_LIMIT);
-      } catch (RuntimeException e) {
-        LOG.error("the managed runtime failed to start", e);
-        err.println("gatehouse: the managed elizaOS runtime failed to start: " + e.getMessage());
-        return Main.EXIT_FAILED;
-      }
-      cfg = configured.withUpstream(new GatewayConfig.Upstream(runtime.baseUrl(), configured.upstream().connectTimeout(),
-          configured.upstream().responseTimeout(), Optional.of(runtime.apiKey()), configured.upstream().clientIdentity()));
-    }
-    try {
       return serveGateway(vertx, cfg, err);
     } finally {
-      if (runtime != null) {
-        stopRuntime(runtime);
-      }
-    }
-  }
-
-  static ManagedRuntime.Options runtimeOptions(GatewayConfig cfg) {
-    return new ManagedRuntime.Options(cfg.runtime().cacheDir(), cfg.dataDir().resolve("runtime"),
-        cfg.runtime().startTimeout());
-  }
-
-  private static void stopRuntime(ManagedRuntime runtime) {
-    try {
-      await(runtime.stop(), Duration.ofSeconds(30));
-    } catch (RuntimeException e) {
-      LOG.error("the managed runtime did not stop cleanly (pid {})", runtime.pid(), e);
+      await(vertx.close(), Duration.ofSeconds(30));
     }
   }
 
   private int serveGateway(Vertx vertx, GatewayConfig cfg, PrintWriter err) {
     Gateway gateway;
     try {
-      gateway = await(Gateway.start(vertx, cfg), Duration.ofMinutes(5));
+      gateway = await(Gateway.start(vertx, cfg), START_LIMIT);
     } catch (ConfigException e) {
       err.println("gatehouse: invalid configuration: " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -165,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
       return Main.EXIT_FAILED;
     }
     err.printf("gatehouse %s: main http://%s:%d -> %s, admin http://%s:%d (token: %s)%n",
-        "ready", cfg.server().listen().host(), gateway.port(), cfg.upstream().url(),
+        "ready", cfg.server().listen().host(), gateway.port(), gateway.runtimes().describe(),
         cfg.admin().listen().host(), gateway.adminPort(), cfg.dataDir().resolve("admin-token"));
     err.flush();
     awaitStopSignal();
@@ -204,6 +168,7 @@ public final class ServeCommand implements Callable<Integer> {
     add(flags, "admin.listen", adminListen, "--admin-listen");
     add(flags, "upstream.url", upstream, "--upstream");
     add(flags, "runtime.managed", runtime, "--runtime");
+    add(flags, "runtime.isolation", isolation, "--isolation");
     return flags;
   }
 

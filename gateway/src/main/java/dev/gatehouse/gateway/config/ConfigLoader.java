@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.ClientIdentity;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.runtime.ManagedRuntime;
+import dev.gatehouse.gateway.runtime.RuntimePackages;
 import dev.gatehouse.gateway.socketio.SocketIoSettings;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
@@ -222,10 +223,7 @@ public final class ConfigLoader {
         budget(tree, "socketio.messageRate", SocketIoSettings.DEFAULT_MESSAGE_RATE, sources),
         duration(tree, "socketio.recheckInterval", SocketIoSettings.DEFAULT_RECHECK_INTERVAL, sources),
         duration(tree, "socketio.connectTimeout", SocketIoSettings.DEFAULT_CONNECT_TIMEOUT, sources));
-    var runtime = new GatewayConfig.RuntimeSettings(
-        text(tree, "runtime.managed", GatewayConfig.RuntimeSettings.NONE),
-        Path.of(text(tree, "runtime.cacheDir", ManagedRuntime.defaultCacheDir(env).toString())),
-        duration(tree, "runtime.startTimeout", ManagedRuntime.DEFAULT_START_TIMEOUT, sources));
+    var runtime = runtime(tree, sources, env);
     if (runtime.managedEliza()) {
       for (String key : List.of("upstream.url", "upstream.apiKey")) {
         if (at(tree, key) != null) {
@@ -233,9 +231,97 @@ public final class ConfigLoader {
               + ConfigSchema.from(key, sources));
         }
       }
+    } else if (at(tree, "runtime.lockfile") != null) {
+      throw new ConfigException("runtime.lockfile", "needs runtime.managed eliza: only a runtime the gateway installs"
+          + " is installed from it" + ConfigSchema.from("runtime.lockfile", sources));
+    } else if (at(tree, "runtime.isolation") != null) {
+      throw new ConfigException("runtime.isolation", "needs runtime.managed eliza: an upstream the gateway does not run"
+          + " is shared by every workspace" + ConfigSchema.from("runtime.isolation", sources));
     }
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
         limits, socketIo, runtime, detector);
+  }
+
+  private static GatewayConfig.RuntimeSettings runtime(JsonNode tree, Map<String, String> sources,
+      Map<String, String> env) {
+    boolean managed = GatewayConfig.RuntimeSettings.ELIZA.equals(text(tree, "runtime.managed", ""));
+    List<String> specs = Optional.ofNullable(strings(tree, "runtime.plugins")).orElse(RuntimePackages.DEFAULT_PLUGINS);
+    Set<String> plugins;
+    try {
+      plugins = RuntimePackages.pinned(specs).keySet();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("runtime.plugins", e.getMessage() + ConfigSchema.from("runtime.plugins", sources));
+    }
+    return new GatewayConfig.RuntimeSettings(
+        text(tree, "runtime.managed", GatewayConfig.RuntimeSettings.NONE),
+        text(tree, "runtime.isolation", GatewayConfig.RuntimeSettings.DEDICATED),
+        Path.of(text(tree, "runtime.cacheDir", ManagedRuntime.defaultCacheDir(env).toString())),
+        duration(tree, "runtime.startTimeout", ManagedRuntime.DEFAULT_START_TIMEOUT, sources),
+        positive(tree, "runtime.startWait", GatewayConfig.RuntimeSettings.DEFAULT_START_WAIT, sources),
+        positive(tree, "runtime.idleTimeout", GatewayConfig.RuntimeSettings.DEFAULT_IDLE_TIMEOUT, sources),
+        Optional.ofNullable(at(tree, "runtime.maxRunning")).map(JsonNode::asInt)
+            .orElse(GatewayConfig.RuntimeSettings.DEFAULT_MAX_RUNNING),
+        Optional.ofNullable(at(tree, "runtime.heapLimitMiB")).map(JsonNode::asInt)
+            .orElse(ManagedRuntime.DEFAULT_HEAP_LIMIT_MIB),
+        plugins,
+        managed ? Optional.of(packages(tree, specs, sources)) : Optional.empty(),
+        runtimeEnvironment(Optional.ofNullable(strings(tree, "runtime.environment"))
+            .orElse(GatewayConfig.RuntimeSettings.DEFAULT_ENVIRONMENT), env));
+  }
+
+  /**
+   * The shipped lockfile for the default plugins, or the configured lockfile (required when the
+   * plugins differ from the default).
+   */
+  private static RuntimePackages packages(JsonNode tree, List<String> specs, Map<String, String> sources) {
+    JsonNode lockfile = at(tree, "runtime.lockfile");
+    if (lockfile == null) {
+      if (!specs.equals(RuntimePackages.DEFAULT_PLUGINS)) {
+        throw new ConfigException("runtime.lockfile", "is required when runtime.plugins is not the default"
+            + ConfigSchema.from("runtime.plugins", sources));
+      }
+      return RuntimePackages.shipped();
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(Path.of(lockfile.asText()));
+    } catch (IOException e) {
+      throw new ConfigException("runtime.lockfile", "cannot be read" + ConfigSchema.from("runtime.lockfile", sources));
+    }
+    try {
+      return RuntimePackages.of(specs, bytes);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("runtime.lockfile", e.getMessage() + ConfigSchema.from("runtime.lockfile", sources));
+    }
+  }
+
+  private static Map<String, SecretValue> runtimeEnvironment(List<String> names, Map<String, String> env) {
+    Map<String, SecretValue> values = new HashMap<>();
+    for (String name : names) {
+      String value = env.get(name);
+      if (value != null && !value.isEmpty()) {
+        values.put(name, SecretValue.ofUtf8(value));
+      }
+    }
+    return values;
+  }
+
+  private static List<String> strings(JsonNode tree, String key) {
+    JsonNode node = at(tree, key);
+    if (node == null) {
+      return null;
+    }
+    List<String> values = new ArrayList<>();
+    node.forEach(item -> values.add(item.asText()));
+    return values;
+  }
+
+  private static Duration positive(JsonNode tree, String key, Duration fallback, Map<String, String> sources) {
+    Duration value = duration(tree, key, fallback, sources);
+    if (value.isZero()) {
+      throw new ConfigException(key, "must be longer than 0" + ConfigSchema.from(key, sources));
+    }
+    return value;
   }
 
   private static RateBudget budget(JsonNode tree, String key, RateBudget fallback, Map<String, String> sources) {

@@ -4,6 +4,7 @@ import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.ClientIdentity;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
+import dev.gatehouse.gateway.runtime.RuntimePackages;
 import dev.gatehouse.gateway.socketio.SocketIoSettings;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
@@ -11,6 +12,9 @@ import dev.gatehouse.secrets.SecretValue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -55,18 +59,50 @@ public record GatewayConfig(
   }
 
   /**
-   * A runtime the gateway starts and stops itself. {@code managed} is {@link #NONE} (front
+   * Runtimes the gateway starts and stops itself. {@code managed} is {@link #NONE} (front
    * {@code upstream.url}) or {@link #ELIZA} (install and run elizaOS, see
-   * {@code dev.gatehouse.gateway.runtime.ManagedRuntime}); {@code cacheDir} holds the npm
-   * install, shared by every gateway on the host.
+   * {@code dev.gatehouse.gateway.runtime.ManagedRuntime}), one per workspace ({@code isolation}
+   * {@link #DEDICATED}) or one for all ({@link #SHARED}).
+   *
+   * @param cacheDir where installs live, shared by every gateway on the host
+   * @param startTimeout longest start of one runtime (the first install not counted)
+   * @param startWait longest a request waits for its workspace's runtime to start
+   * @param idleTimeout a dedicated runtime without use for this long is stopped
+   * @param maxRunning most dedicated runtimes at once
+   * @param heapLimitMiB Node.js heap limit of each runtime
+   * @param plugins the plugin allowlist: the npm package names a character may list
+   * @param packages with a managed runtime: the runtime and its plugins, pinned by a lockfile
+   * @param environment the gateway's variables named by {@code runtime.environment} that are
+   *     set, copied to every runtime (its model provider's settings)
    */
-  public record RuntimeSettings(String managed, Path cacheDir, Duration startTimeout) {
+  public record RuntimeSettings(String managed, String isolation, Path cacheDir, Duration startTimeout,
+      Duration startWait, Duration idleTimeout, int maxRunning, int heapLimitMiB, Set<String> plugins,
+      Optional<RuntimePackages> packages, Map<String, SecretValue> environment) {
 
     public static final String NONE = "none";
     public static final String ELIZA = "eliza";
+    public static final String DEDICATED = "dedicated";
+    public static final String SHARED = "shared";
+    public static final Duration DEFAULT_START_WAIT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
+    public static final int DEFAULT_MAX_RUNNING = 8;
+    /** The model provider settings of the default plugin allowlist (@elizaos/plugin-openai). */
+    public static final List<String> DEFAULT_ENVIRONMENT = List.of("OPENAI_API_KEY", "OPENAI_BASE_URL",
+        "OPENAI_SMALL_MODEL", "OPENAI_LARGE_MODEL", "OPENAI_EMBEDDING_MODEL", "OPENAI_EMBEDDING_URL",
+        "OPENAI_EMBEDDING_API_KEY", "OPENAI_EMBEDDING_DIMENSIONS");
+
+    public RuntimeSettings {
+      plugins = Set.copyOf(plugins);
+      environment = Map.copyOf(environment);
+    }
 
     public boolean managedEliza() {
       return ELIZA.equals(managed);
+    }
+
+    /** One managed runtime per workspace. */
+    public boolean dedicated() {
+      return managedEliza() && DEDICATED.equals(isolation);
     }
   }
 

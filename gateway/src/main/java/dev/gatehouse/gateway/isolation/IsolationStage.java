@@ -53,7 +53,8 @@ import java.util.Set;
  *       {@code field_refused}), required fields (400 {@code field_missing}), identity fields
  *       overwritten, fill fields defaulted to the workspace's message server, bound fields owned
  *       (404 {@code body_resource_not_owned}; non-string ids 400 {@code field_invalid}),
- *       characters prepared ({@link CharacterDeployment}).</li>
+ *       plugin lists on the allowlist (400 {@code plugin_not_allowed}; not a list of names 400
+ *       {@code field_invalid}), characters prepared ({@link CharacterDeployment}).</li>
  * </ol>
  * A dependency failure (database, runtime, key provider) is a failed future: the caller denies
  * with 503. A request that passes gets a {@link ForwardPlan} whose response transformer is a
@@ -84,12 +85,18 @@ public final class IsolationStage {
   private final OwnershipRegistry registry;
   private final CharacterDeployment characters;
   private final long maxBody;
+  private final Set<String> plugins;
 
-  /** @param maxBodySize {@code server.maxBodySize}: no body over it is read, even below the inspection cap */
-  public IsolationStage(Vertx vertx, OwnershipRegistry registry, CharacterSealer sealer, long maxBodySize) {
+  /**
+   * @param maxBodySize {@code server.maxBodySize}: no body over it is read, even below the inspection cap
+   * @param plugins the plugin allowlist ({@code runtime.plugins}): npm package names
+   */
+  public IsolationStage(Vertx vertx, OwnershipRegistry registry, CharacterSealer sealer, long maxBodySize,
+      Set<String> plugins) {
     this.registry = registry;
     this.maxBody = Math.min(MAX_INSPECTED_BODY, maxBodySize);
     this.characters = new CharacterDeployment(vertx, sealer, registry);
+    this.plugins = Set.copyOf(plugins);
   }
 
   /**
@@ -195,6 +202,12 @@ public final class IsolationStage {
         return Future.failedFuture(Refusal.badRequest("field_missing"));
       }
     }
+    for (JsonPointer list : rules.plugins()) {
+      Optional<Refusal> refused = checkPlugins(json.at(list));
+      if (refused.isPresent()) {
+        return Future.failedFuture(refused.get());
+      }
+    }
     for (JsonPointer identity : rules.identity()) {
       set(json, identity, caller.entity());
     }
@@ -228,16 +241,33 @@ public final class IsolationStage {
         .compose(v -> characters(caller, rules, json, bound));
   }
 
+  /** A list of plugin names must name allowed plugins only; an absent or null list names none. */
+  private Optional<Refusal> checkPlugins(JsonNode list) {
+    if (list.isMissingNode() || list.isNull()) {
+      return Optional.empty();
+    }
+    if (!list.isArray()) {
+      return Optional.of(Refusal.badRequest("field_invalid"));
+    }
+    for (JsonNode plugin : list) {
+      if (!plugin.isTextual()) {
+        return Optional.of(Refusal.badRequest("field_invalid"));
+      }
+      if (!plugins.contains(plugin.asText())) {
+        return Optional.of(Refusal.badRequest("plugin_not_allowed"));
+      }
+    }
+    return Optional.empty();
+  }
+
   private Future<Void> fill(Caller caller, Isolation.Body rules, ObjectNode json) {
     List<JsonPointer> missing = rules.fill().stream().filter(p -> json.at(p).isMissingNode() || json.at(p).isNull())
         .toList();
     if (missing.isEmpty()) {
       return Future.succeededFuture();
     }
-    return registry.messageServer(caller.workspace()).map(server -> {
-      missing.forEach(pointer -> set(json, pointer, server));
-      return null;
-    });
+    missing.forEach(pointer -> set(json, pointer, OwnershipRegistry.RUNTIME_MESSAGE_SERVER));
+    return Future.succeededFuture();
   }
 
   private Future<ObjectNode> characters(Caller caller, Isolation.Body rules, ObjectNode json, AuditIds bound) {

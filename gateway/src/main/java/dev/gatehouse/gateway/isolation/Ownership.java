@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.isolation;
 
 import dev.gatehouse.gateway.ownership.OwnershipRegistry;
+import dev.gatehouse.gateway.ownership.ResourceId;
 import dev.gatehouse.gateway.ownership.ResourceKind;
 import io.vertx.core.Future;
 import java.util.Set;
@@ -22,7 +23,7 @@ final class Ownership {
     if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
       return Future.succeededFuture(false);
     }
-    if (kinds.contains(ResourceKind.ENTITY) && id.equals(entity)) {
+    if (kinds.contains(ResourceKind.ENTITY) && ResourceId.canonical(id).equals(entity)) {
       return Future.succeededFuture(true);
     }
     Future<Boolean> any = Future.succeededFuture(false);

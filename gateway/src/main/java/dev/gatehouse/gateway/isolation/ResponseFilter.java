@@ -23,10 +23,10 @@ import java.util.List;
  * <ul>
  *   <li>Every property named {@value #SECRETS} is removed, at any depth, from every JSON answer
  *       (character {@code settings.secrets} and {@code secrets}, whatever route carries them).</li>
- *   <li>On a 2xx answer: {@code remove} fields are dropped, {@code messageServer} fields replaced
- *       by the workspace's message server, each {@code lists} array keeps only items the
- *       workspace owns (an item without a readable id is dropped; with {@code adopt}, items nobody
- *       owns are claimed first), and each {@code record} id is claimed for the workspace.</li>
+ *   <li>On a 2xx answer: {@code remove} fields are dropped, each {@code lists} array keeps only items the
+ *       workspace owns (an item without a readable id is dropped; with {@code adopt}, an item nobody
+ *       owns is claimed first when its parent is the workspace's), and each {@code record} id is
+ *       claimed for the workspace.</li>
  * </ul>
  * An empty answer (a HEAD request's) passes unchanged. Fails (the proxy answers 502) when a 2xx
  * answer is not JSON, a recorded id is missing or owned by another workspace, or the registry
@@ -72,8 +72,7 @@ final class ResponseFilter implements ForwardPlan.ResponseTransformer {
     for (JsonPointer pointer : rules.remove()) {
       remove(root, pointer);
     }
-    return replaceMessageServer(root)
-        .compose(v -> record(root))
+    return record(root)
         .compose(v -> filterLists(root))
         .map(v -> write(root));
   }
@@ -99,21 +98,6 @@ final class ResponseFilter implements ForwardPlan.ResponseTransformer {
     } else if (node instanceof ArrayNode array) {
       array.forEach(ResponseFilter::redact);
     }
-  }
-
-  private Future<Void> replaceMessageServer(JsonNode root) {
-    List<JsonPointer> present = rules.messageServer().stream().filter(p -> !root.at(p).isMissingNode()).toList();
-    if (present.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return registry.messageServer(workspace).map(server -> {
-      for (JsonPointer pointer : present) {
-        if (root.at(pointer.head()) instanceof ObjectNode parent) {
-          parent.put(pointer.last().getMatchingProperty(), server);
-        }
-      }
-      return null;
-    });
   }
 
   private Future<Void> record(JsonNode root) {
@@ -147,7 +131,7 @@ final class ResponseFilter implements ForwardPlan.ResponseTransformer {
     List<Future<Boolean>> keep = new ArrayList<>();
     for (JsonNode item : array) {
       JsonNode id = rule.id().map(item::at).orElse(item);
-      keep.add(id.isTextual() ? keeps(rule, id.asText()) : Future.succeededFuture(false));
+      keep.add(id.isTextual() ? keeps(rule, item, id.asText()) : Future.succeededFuture(false));
     }
     return Future.all(keep).map(v -> {
       Iterator<JsonNode> items = array.iterator();
@@ -161,14 +145,24 @@ final class ResponseFilter implements ForwardPlan.ResponseTransformer {
     });
   }
 
-  private Future<Boolean> keeps(Isolation.ListRule rule, String id) {
+  private Future<Boolean> keeps(Isolation.ListRule rule, JsonNode item, String id) {
     Future<Boolean> owned = Ownership.ownedAsAny(registry, workspace, entity, rule.kinds(), id);
-    if (!rule.adopt()) {
+    if (rule.adopt().isEmpty()) {
       return owned;
     }
+    Isolation.Adopt adopt = rule.adopt().get();
     ResourceKind kind = rule.kinds().iterator().next();
     return owned.compose(mine -> mine ? Future.succeededFuture(true)
-        : anyOwner(rule, id).compose(taken -> taken ? Future.succeededFuture(false) : registry.claim(workspace, kind, id)));
+        : parentOwned(adopt, item).compose(ours -> !ours ? Future.succeededFuture(false)
+            : anyOwner(rule, id).compose(taken -> taken ? Future.succeededFuture(false)
+                : registry.claim(workspace, kind, id))));
+  }
+
+  /** Whether the item's parent is the caller's; an item without a readable parent proves nothing. */
+  private Future<Boolean> parentOwned(Isolation.Adopt adopt, JsonNode item) {
+    JsonNode parent = item.at(adopt.parent());
+    return parent.isTextual() ? Ownership.ownedAsAny(registry, workspace, entity, adopt.kinds(), parent.asText())
+        : Future.succeededFuture(false);
   }
 
   private Future<Boolean> anyOwner(Isolation.ListRule rule, String id) {

@@ -1,11 +1,9 @@
 package dev.gatehouse.gateway.mutate;
 
-import dev.gatehouse.secrets.SecretValue;
 import io.vertx.core.MultiMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,10 +38,11 @@ import java.util.Set;
  *
  * <h3>Injected</h3>
  * {@code X-Forwarded-For} (the client address decided by {@link TrustedProxies}, alone),
- * {@code X-Request-Id}, {@code X-API-KEY} (the runtime key, when configured), and for a
- * WebSocket handshake {@code Connection: Upgrade} and {@code Upgrade: websocket}.
+ * {@code X-Request-Id}, and for a WebSocket handshake {@code Connection: Upgrade} and
+ * {@code Upgrade: websocket}. The runtime's own key ({@code X-API-KEY}) is set by the proxy once
+ * it knows which runtime the exchange goes to.
  *
- * <p>Immutable and thread-safe. The runtime key appears in no message and no {@code toString()}.
+ * <p>Stateless and thread-safe.
  */
 public final class HeaderMutator {
 
@@ -62,21 +61,6 @@ public final class HeaderMutator {
       "forwarded", "x-real-ip", "true-client-ip", "x-client-ip", "x-cluster-client-ip", "cf-connecting-ip",
       "x-original-url", "x-rewrite-url", "x-http-method-override", "x-http-method", "x-method-override",
       "x-api-key", "authorization", "x-request-id", "host");
-
-  private final String runtimeKey;
-
-  /**
-   * @param runtimeKey the runtime's own API key ({@code upstream.apiKey}); empty to send none.
-   *     It is read once here.
-   * @throws IllegalArgumentException if the key is empty or holds anything but visible ASCII
-   *     (the message never contains the key)
-   */
-  public HeaderMutator(Optional<SecretValue> runtimeKey) {
-    this.runtimeKey = runtimeKey.map(SecretValue::revealUtf8).orElse(null);
-    if (this.runtimeKey != null && !isVisibleAscii(this.runtimeKey)) {
-      throw new IllegalArgumentException("upstream API key must be non-empty visible ASCII");
-    }
-  }
 
   /**
    * @param incoming the request headers as received (already passed the canonicalizer)
@@ -101,9 +85,6 @@ public final class HeaderMutator {
     }
     out.set(FORWARDED_FOR, clientAddress);
     out.set(REQUEST_ID, requestId);
-    if (runtimeKey != null) {
-      out.set(RUNTIME_KEY_HEADER, runtimeKey);
-    }
     if (webSocket) {
       out.set("Connection", "Upgrade");
       out.set("Upgrade", "websocket");
@@ -150,10 +131,5 @@ public final class HeaderMutator {
       }
     }
     return true;
-  }
-
-  @Override
-  public String toString() {
-    return "HeaderMutator[runtimeKey=" + (runtimeKey == null ? "none" : "configured") + "]";
   }
 }

@@ -2,18 +2,12 @@ package dev.gatehouse.gateway.ownership;
 
 import dev.gatehouse.gateway.store.ChangeFeed;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Which workspace owns each runtime resource (the {@code resources} table), with a bounded
@@ -25,34 +19,38 @@ import org.slf4j.LoggerFactory;
  *       workspace to another, and ownership is never released (a deleted resource's id stays
  *       with its workspace, so nobody else can claim it later).</li>
  *   <li>An id nobody claimed is owned by nobody: {@link #owns} is false for every workspace.</li>
+ *   <li>Ids are compared by value ({@link ResourceId#canonical}): a UUID in upper case, without
+ *       hyphens or in braces names the same resource as its canonical spelling, as it does in the
+ *       runtime's database.</li>
  *   <li>Fail closed: a database error is a failed future, which callers treat as a denial.
  *       "Nobody" is cached only while the change feed is connected, and every cached entry is
  *       dropped after the feed reconnects; a claim elsewhere evicts this node's entry when its
  *       notification arrives (until then this node answers "not owned": a denial, never a grant).</li>
- *   <li>Each workspace has at most one message server ({@link #messageServer}), created in the
- *       runtime on first use, once per node even under concurrent requests.</li>
+ *   <li>A workspace's message server is its runtime's own default server,
+ *       {@value #RUNTIME_MESSAGE_SERVER} (the id the elizaOS client uses): with a runtime per
+ *       workspace it holds that workspace's conversations only; with a shared runtime it holds
+ *       every workspace's, and its channels, agents and messages are owned one by one. It is
+ *       every workspace's to name ({@link #owns}); other message servers are owned as claimed.
+ *       elizaOS agents answer only in message servers they belong to, and the runtime adds its
+ *       agents to its default server only.</li>
  * </ul>
  */
 public final class OwnershipRegistry {
 
+  /** The elizaOS runtime's default message server, which every workspace works in. */
+  public static final String RUNTIME_MESSAGE_SERVER = "00000000-0000-0000-0000-000000000000";
   /** Ownership lookups kept per node. */
   public static final int CACHE_CAPACITY = 100_000;
   /** Change-feed message announcing a claim: {@code resource:<kind>:<id>}. */
   public static final String FEED_PREFIX = "resource:";
 
-  private static final Logger LOG = LoggerFactory.getLogger(OwnershipRegistry.class);
-  private static final String UNIQUE_VIOLATION = "23505";
-
   private final Pool pool;
   private final ChangeFeed feed;
-  private final MessageServerProvisioner provisioner;
   private final OwnerCache cache = new OwnerCache(CACHE_CAPACITY);
-  private final Map<String, Future<String>> messageServers = new ConcurrentHashMap<>();
 
-  public OwnershipRegistry(Pool pool, ChangeFeed feed, MessageServerProvisioner provisioner) {
+  public OwnershipRegistry(Pool pool, ChangeFeed feed) {
     this.pool = pool;
     this.feed = feed;
-    this.provisioner = provisioner;
     feed.onMessage(message -> {
       if (message.startsWith(FEED_PREFIX)) {
         cache.remove(message.substring(FEED_PREFIX.length()));
@@ -61,13 +59,20 @@ public final class OwnershipRegistry {
     feed.onResubscribe(v -> cache.clear());
   }
 
-  /** True when {@code workspaceId} owns the resource; false when another workspace or nobody does. */
+  /**
+   * True when {@code workspaceId} owns the resource; false when another workspace or nobody does.
+   * The runtime's default message server is every workspace's.
+   */
   public Future<Boolean> owns(String workspaceId, ResourceKind kind, String id) {
+    if (kind == ResourceKind.MESSAGE_SERVER && RUNTIME_MESSAGE_SERVER.equals(ResourceId.canonical(id))) {
+      return Future.succeededFuture(true);
+    }
     return owner(kind, id).map(owner -> owner.isPresent() && owner.get().equals(workspaceId));
   }
 
   /** The owning workspace, or empty when nobody claimed the id. */
-  public Future<Optional<String>> owner(ResourceKind kind, String id) {
+  public Future<Optional<String>> owner(ResourceKind kind, String spelled) {
+    String id = ResourceId.canonical(spelled);
     String key = OwnerCache.key(kind, id);
     Optional<Optional<String>> cached = cache.get(key);
     if (cached.isPresent()) {
@@ -91,7 +96,8 @@ public final class OwnershipRegistry {
    * @return true when the workspace owns the id afterwards (newly or already), false when another
    *     workspace does
    */
-  public Future<Boolean> claim(String workspaceId, ResourceKind kind, String id) {
+  public Future<Boolean> claim(String workspaceId, ResourceKind kind, String spelled) {
+    String id = ResourceId.canonical(spelled);
     UUID workspace = UUID.fromString(workspaceId);
     return pool.withTransaction(conn -> conn
             .preparedQuery("INSERT INTO resources (kind, id, workspace_id) VALUES ($1, $2, $3) "
@@ -108,48 +114,6 @@ public final class OwnershipRegistry {
           cache.remove(OwnerCache.key(kind, id));
           return owns(workspaceId, kind, id);
         });
-  }
-
-  /**
-   * The id of the workspace's own message server, creating it in the runtime on first use.
-   * Concurrent callers on this node share one creation; when two nodes race, the first recorded
-   * server wins and the other is left unused in the runtime (logged).
-   */
-  public Future<String> messageServer(String workspaceId) {
-    Promise<String> promise = Promise.promise();
-    Future<String> mine = promise.future();
-    // A failed attempt is replaced, so the next caller retries.
-    Future<String> current = messageServers.compute(workspaceId,
-        (id, known) -> known == null || known.failed() ? mine : known);
-    if (current != mine) {
-      return current;
-    }
-    lookUpMessageServer(workspaceId)
-        .compose(existing -> existing.isPresent()
-            ? Future.succeededFuture(existing.get())
-            : provisionMessageServer(workspaceId))
-        .onComplete(promise);
-    return mine;
-  }
-
-  private Future<Optional<String>> lookUpMessageServer(String workspaceId) {
-    return pool.preparedQuery("SELECT id FROM resources WHERE workspace_id = $1 AND kind = $2")
-        .execute(Tuple.of(UUID.fromString(workspaceId), ResourceKind.MESSAGE_SERVER.key()))
-        .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("id")));
-  }
-
-  private Future<String> provisionMessageServer(String workspaceId) {
-    return provisioner.create(workspaceId)
-        .compose(id -> claim(workspaceId, ResourceKind.MESSAGE_SERVER, id)
-            .compose(owned -> owned ? Future.succeededFuture(id)
-                : Future.failedFuture(new IllegalStateException("new message server id already owned")))
-            .recover(failure -> {
-              if (failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
-                LOG.warn("another node created this workspace's message server first; one runtime server is left unused");
-                return lookUpMessageServer(workspaceId).map(Optional::orElseThrow);
-              }
-              return Future.failedFuture(failure);
-            }));
   }
 
   private static Optional<String> first(RowSet<Row> rows) {

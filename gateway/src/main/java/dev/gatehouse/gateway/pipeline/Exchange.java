@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.pipeline;
 
 import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.policy.RouteMatch;
+import dev.gatehouse.gateway.tier.RuntimeLease;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +33,7 @@ public final class Exchange {
   private String reason = "incomplete";
   private boolean finished;
   private boolean unanswered;
+  private RuntimeLease runtime;
 
   Exchange(String requestId, long startedNanos, String method, String userAgent, String clientAddress) {
     this.requestId = requestId;
@@ -87,6 +89,39 @@ public final class Exchange {
   /** Whether the client left before the answer's status line was written: no status was sent. */
   public boolean unanswered() {
     return unanswered;
+  }
+
+  /**
+   * Holds the lease on the exchange's runtime until the exchange ends; false (nothing held) when
+   * it has already ended.
+   */
+  boolean hold(RuntimeLease lease) {
+    if (finished) {
+      return false;
+    }
+    runtime = lease;
+    return true;
+  }
+
+  /**
+   * The runtime was restarted under the exchange, which now holds {@code lease} (the old one is
+   * released); released at once when the exchange has already ended. Called on the exchange's
+   * event loop.
+   */
+  void renewed(RuntimeLease lease) {
+    if (finished) {
+      lease.release();
+    } else {
+      runtime = lease;
+    }
+  }
+
+  /** Releases the runtime lease, if any. */
+  void releaseRuntime() {
+    if (runtime != null) {
+      runtime.release();
+      runtime = null;
+    }
   }
 
   /** True the first time only: the exchange's log line and audit event are written once. */

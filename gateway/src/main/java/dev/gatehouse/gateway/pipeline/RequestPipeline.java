@@ -26,12 +26,17 @@ import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.ForwardPlan;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
 import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
+import dev.gatehouse.gateway.tier.RuntimeLease;
+import dev.gatehouse.gateway.tier.RuntimeTier;
+import dev.gatehouse.gateway.tier.RuntimeUnavailable;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Optional;
@@ -55,6 +60,8 @@ import org.slf4j.LoggerFactory;
  *   <li>workspace isolation ({@link IsolationStage}): resource ids owned by the caller's
  *       workspace, identity fields overwritten, the body checked (404/400/403/413; a broken
  *       dependency is 503);
+ *   <li>route to the workspace's runtime ({@link RuntimeTier}; a runtime that cannot take the
+ *       request now is 503 with {@code Retry-After});
  *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected, the
  *       client identity per {@link ClientIdentity}) and proxy exactly the canonical target (with
  *       identity query values replaced); the JSON answer of an authenticated request goes
@@ -76,6 +83,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
   /** Audit reason key of a request refused because its client address is blocked. */
   public static final String BLOCKED_REASON = "address_blocked";
+  /** Audit reason of a WebSocket upgrade on a route not declared {@code websocket: true}. */
+  public static final String UPGRADE_NOT_ALLOWED = "upgrade_not_allowed";
 
   /** The gateway's limiters; see {@link dev.gatehouse.gateway.limit.Limits} for the budgets. */
   public record Limiters(RateLimiter perAddress, RateLimiter failedAuthentication, RateLimiter perToken,
@@ -93,12 +102,14 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final IsolationStage isolation;
   private final HeaderMutator mutator;
   private final UpstreamProxy proxy;
+  private final RuntimeTier runtimes;
   private final SocketIoEndpoint socketIo;
   private final ClientIdentity clientIdentity;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
       AddressBlocks blocks, Limiters limiters, BodyLimit bodyLimit, BearerAuthenticator authenticator, RoutePolicy policy,
-      IsolationStage isolation, HeaderMutator mutator, UpstreamProxy proxy, SocketIoEndpoint socketIo) {
+      IsolationStage isolation, HeaderMutator mutator, UpstreamProxy proxy, RuntimeTier runtimes,
+      SocketIoEndpoint socketIo) {
     this.health = health;
     this.audit = audit;
     this.trustedProxies = trustedProxies;
@@ -110,6 +121,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     this.isolation = isolation;
     this.mutator = mutator;
     this.proxy = proxy;
+    this.runtimes = runtimes;
     this.socketIo = socketIo;
     this.clientIdentity = proxy.upstream().clientIdentity();
   }
@@ -231,6 +243,12 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       refuse(request, exchange, ErrorBody.forStatus(refused.status()), refused.reason());
       return;
     }
+    if (request.canUpgradeToWebSocket()
+        && !policy.route(match.orElseThrow().routeId()).map(Route::websocket).orElse(false)) {
+      // A WebSocket stream escapes body and response rules; only routes declared for it take one.
+      refuse(request, exchange, ErrorBody.BAD_REQUEST, UPGRADE_NOT_ALLOWED);
+      return;
+    }
     if (principal.isPresent()
         && (limited(request, exchange, limiters.perToken().acquire(principal.get().jti()), "token_rate_limited")
         || limited(request, exchange, limiters.perWorkspace().acquire(principal.get().workspace()),
@@ -261,6 +279,22 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   }
 
   private void forward(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan) {
+    Context context = Vertx.currentContext();
+    runtimes.acquire(exchange.principal().map(Principal::workspace))
+        .onComplete(leased -> context.runOnContext(v -> {
+          if (leased.failed()) {
+            refuseRuntime(request, exchange, leased.cause());
+          } else if (!exchange.hold(leased.result())) {
+            // The client left while its runtime was starting.
+            leased.result().release();
+          } else {
+            proxy(request, exchange, target, plan, leased.result());
+          }
+        }));
+  }
+
+  private void proxy(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan,
+      RuntimeLease runtime) {
     exchange.allow();
     MultiMap forward = mutator.forwardHeaders(request.headers(),
         clientIdentity.forwardedFor(exchange.clientAddress(), exchange.principal()), exchange.requestId(),
@@ -273,8 +307,21 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       forward.set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
     }
     request.headers().clear().addAll(forward);
-    proxy.handle(request, plan.filter(p -> !request.canUpgradeToWebSocket()), exchange.principal().isPresent(),
-        () -> exchange.deny(BodyLimit.STREAMED_REASON), exchange::upstreamFailed);
+    proxy.handle(request, runtime, exchange::renewed, plan.filter(p -> !request.canUpgradeToWebSocket()),
+        exchange.principal().isPresent(), () -> exchange.deny(BodyLimit.STREAMED_REASON), exchange::upstreamFailed);
+  }
+
+  /** No runtime for the exchange: 503 with Retry-After (or 404), or 503 when the tier itself broke. */
+  private static void refuseRuntime(HttpServerRequest request, Exchange exchange, Throwable failure) {
+    if (failure instanceof RuntimeUnavailable unavailable) {
+      unavailable.retryAfterSeconds().ifPresent(seconds ->
+          request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+      refuse(request, exchange, ErrorBody.forStatus(unavailable.status()), unavailable.reason());
+    } else {
+      LOG.warn("runtime tier failed closed: kind={} requestId={}", failure.getClass().getSimpleName(),
+          exchange.requestId());
+      refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "runtime_unavailable");
+    }
   }
 
   /** The Socket.IO handshake after authentication: a token-less upgrade authenticates at CONNECT. */
@@ -300,6 +347,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   /** The exchange's one access-log line and one audit event. */
   private void finish(HttpServerRequest request, Exchange exchange, String outcome) {
     if (exchange.finish()) {
+      exchange.releaseRuntime();
       AccessLog.log("main", exchange.requestId(), request, exchange.startedNanos(), outcome);
       audit.record(exchange, request);
     }

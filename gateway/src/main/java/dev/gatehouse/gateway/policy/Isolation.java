@@ -42,9 +42,11 @@ public record Isolation(Map<String, Set<ResourceKind>> path, Map<String, String>
    * @param refuse fields whose presence refuses the request
    * @param require fields that must be present
    * @param character fields holding a character to deploy
+   * @param plugins fields holding a list of plugin names, each of which must be on the runtime's
+   *     plugin allowlist
    */
   public record Body(Map<JsonPointer, Set<ResourceKind>> bind, List<JsonPointer> identity, List<JsonPointer> fill,
-      List<JsonPointer> refuse, List<JsonPointer> require, List<JsonPointer> character) {
+      List<JsonPointer> refuse, List<JsonPointer> require, List<JsonPointer> character, List<JsonPointer> plugins) {
 
     public Body {
       bind = Map.copyOf(bind);
@@ -53,6 +55,7 @@ public record Isolation(Map<String, Set<ResourceKind>> path, Map<String, String>
       refuse = List.copyOf(refuse);
       require = List.copyOf(require);
       character = List.copyOf(character);
+      plugins = List.copyOf(plugins);
     }
   }
 
@@ -62,18 +65,15 @@ public record Isolation(Map<String, Set<ResourceKind>> path, Map<String, String>
    * @param lists arrays filtered to the caller's workspace's items
    * @param record resources created by the request, recorded as the caller's
    * @param remove fields removed
-   * @param messageServer fields replaced by the workspace's message server id
    */
-  public record Response(List<ListRule> lists, List<RecordRule> record, List<JsonPointer> remove,
-      List<JsonPointer> messageServer) {
+  public record Response(List<ListRule> lists, List<RecordRule> record, List<JsonPointer> remove) {
 
-    public static final Response NONE = new Response(List.of(), List.of(), List.of(), List.of());
+    public static final Response NONE = new Response(List.of(), List.of(), List.of());
 
     public Response {
       lists = List.copyOf(lists);
       record = List.copyOf(record);
       remove = List.copyOf(remove);
-      messageServer = List.copyOf(messageServer);
     }
   }
 
@@ -83,11 +83,21 @@ public record Isolation(Map<String, Set<ResourceKind>> path, Map<String, String>
    * @param at the array
    * @param kinds what its items are
    * @param id the id inside each item; empty when each item is an id
-   * @param adopt items nobody owns yet become the caller's (lists of a resource bound in the path)
+   * @param adopt when present, an item nobody owns yet becomes the caller's, but only if its
+   *     parent (the id at {@link Adopt#parent()} inside the item) is the caller's: a runtime query
+   *     without a filter can list other workspaces' items under the caller's path
    */
-  public record ListRule(JsonPointer at, Set<ResourceKind> kinds, Optional<JsonPointer> id, boolean adopt) {
+  public record ListRule(JsonPointer at, Set<ResourceKind> kinds, Optional<JsonPointer> id, Optional<Adopt> adopt) {
 
     public ListRule {
+      kinds = Set.copyOf(kinds);
+    }
+  }
+
+  /** Adoption of unowned list items whose parent, at {@code parent} in the item, the caller owns as one of {@code kinds}. */
+  public record Adopt(JsonPointer parent, Set<ResourceKind> kinds) {
+
+    public Adopt {
       kinds = Set.copyOf(kinds);
     }
   }

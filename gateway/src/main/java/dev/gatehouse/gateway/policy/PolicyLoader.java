@@ -53,9 +53,10 @@ import java.util.Set;
  *     within: {filename: agentId}       # a name inside a bound resource
  *     query: {bind: {roomId: room}, identity: [userId]}
  *     body: {bind: {/channel_id: channel}, identity: [/author_id], fill: [/message_server_id],
- *            refuse: [/characterPath], require: [/agentId], character: [/characterJson]}
+ *            refuse: [/characterPath], require: [/agentId], character: [/characterJson],
+ *            plugins: [/characterJson/plugins]}
  *     response: {lists: [{at: /data/agents, kind: agent, id: /id}], record: [{at: /data/id, kind: agent}],
- *                remove: [/stats], messageServer: [/data/messageServerId]}
+ *                remove: [/stats]}
  * }</pre>
  * The loader refuses isolation rules on deny and public routes, a binding of a parameter the
  * path does not have, a {@code within} that does not name a bound parameter, and body rules on a
@@ -166,7 +167,12 @@ public final class PolicyLoader {
       }
     }
     Isolation isolation = isolation(source, id, node, path, action, methods);
-    return new Route(id, methods, path, scopes, action, isolation);
+    boolean websocket = node.path("websocket").asBoolean(false);
+    if (websocket && (node.has("body") || node.has("response"))) {
+      throw new PolicyException(source, "route " + id + ": a websocket route cannot have body or response rules"
+          + " (a WebSocket stream is not inspected)");
+    }
+    return new Route(id, methods, path, scopes, action, isolation, websocket);
   }
 
   private static final Set<String> ISOLATION_KEYS = Set.of("bind", "within", "query", "body", "response");
@@ -211,18 +217,19 @@ public final class PolicyLoader {
       Map<JsonPointer, Set<ResourceKind>> bodyBound = new LinkedHashMap<>();
       b.path("bind").fields().forEachRemaining(e -> bodyBound.put(JsonPointer.compile(e.getKey()), kinds(e.getValue())));
       body = Optional.of(new Isolation.Body(bodyBound, pointers(b.path("identity")), pointers(b.path("fill")),
-          pointers(b.path("refuse")), pointers(b.path("require")), pointers(b.path("character"))));
+          pointers(b.path("refuse")), pointers(b.path("require")), pointers(b.path("character")),
+          pointers(b.path("plugins"))));
     }
     JsonNode r = node.path("response");
     List<Isolation.ListRule> lists = new ArrayList<>();
     r.path("lists").forEach(l -> lists.add(new Isolation.ListRule(JsonPointer.compile(l.get("at").asText()),
         kinds(l.get("kind")), l.has("id") ? Optional.of(JsonPointer.compile(l.get("id").asText())) : Optional.empty(),
-        l.path("adopt").asBoolean(false))));
+        l.has("adopt") ? Optional.of(new Isolation.Adopt(JsonPointer.compile(l.get("adopt").get("parent").asText()),
+            kinds(l.get("adopt").get("kind")))) : Optional.empty())));
     List<Isolation.RecordRule> records = new ArrayList<>();
     r.path("record").forEach(rec -> records.add(new Isolation.RecordRule(JsonPointer.compile(rec.get("at").asText()),
         ResourceKind.fromKey(rec.get("kind").asText()).orElseThrow())));
-    Isolation.Response response = new Isolation.Response(lists, records, pointers(r.path("remove")),
-        pointers(r.path("messageServer")));
+    Isolation.Response response = new Isolation.Response(lists, records, pointers(r.path("remove")));
     return new Isolation(bound, within, queryBound, queryIdentity, body, response);
   }
 

@@ -14,9 +14,11 @@ import java.util.Set;
  *     authenticated caller)
  * @param action what happens once matched
  * @param isolation workspace bindings and response rules ({@link Isolation#NONE} when none)
+ * @param websocket whether a WebSocket upgrade is proxied on this route; a WebSocket stream
+ *     cannot be held to body or response rules, so elsewhere an upgrade is refused
  */
 public record Route(String id, Set<String> methods, PathTemplate path, Set<String> scopes, RouteAction action,
-    Isolation isolation) {
+    Isolation isolation, boolean websocket) {
 
   public Route {
     methods = Set.copyOf(methods);

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.proxy;
 import dev.gatehouse.gateway.accesslog.RequestId;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -13,6 +14,7 @@ import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,12 +27,21 @@ import org.slf4j.LoggerFactory;
  * are never passed through when the plan requires it: a content-encoded or non-JSON 2xx answer,
  * one over the cap, or a failed transformation becomes a generic 502. The runtime is always asked
  * for an unencoded answer.
+ *
+ * <p>A planned exchange carries no validators and no CORS grant of the runtime's: conditional
+ * request headers are not forwarded (a 304 would tell whether data the client never sees
+ * changed), and the answer loses the runtime's {@code ETag}, {@code Last-Modified} (computed over
+ * the unfiltered answer) and {@code Access-Control-*} headers (the runtime reflects any origin,
+ * with credentials).
  */
 final class PlanInterceptor implements ProxyInterceptor {
 
   private static final Logger LOG = LoggerFactory.getLogger(PlanInterceptor.class);
   private static final String PLAN = "gatehouse.plan";
   private static final MediaType JSON = MediaType.parse(ErrorBody.CONTENT_TYPE);
+  private static final List<CharSequence> CONDITIONALS = List.of(HttpHeaders.IF_NONE_MATCH,
+      HttpHeaders.IF_MODIFIED_SINCE, HttpHeaders.IF_MATCH, "If-Unmodified-Since", "If-Range");
+  private static final String CORS_PREFIX = "access-control-";
 
   /**
    * Plans handed over by {@link UpstreamProxy#handle(HttpServerRequest, ForwardPlan)}; the
@@ -58,6 +69,7 @@ final class PlanInterceptor implements ProxyInterceptor {
     ForwardPlan plan = pending.remove(context.request().proxiedRequest());
     if (plan != null) {
       context.set(PLAN, plan);
+      CONDITIONALS.forEach(context.request().headers()::remove);
       plan.body().ifPresent(body -> {
         // The rewritten body is UTF-8 JSON, whatever the client declared.
         context.request().headers().set(HttpHeaders.CONTENT_TYPE, ErrorBody.CONTENT_TYPE);
@@ -74,6 +86,7 @@ final class PlanInterceptor implements ProxyInterceptor {
       return context.sendResponse();
     }
     ProxyResponse response = context.response();
+    dropValidatorsAndCors(response.headers());
     int status = response.getStatusCode();
     String type = response.headers().get(HttpHeaders.CONTENT_TYPE);
     boolean json = type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
@@ -98,6 +111,14 @@ final class PlanInterceptor implements ProxyInterceptor {
           response.setBody(Body.body(transformed.result(), JSON));
           return context.sendResponse();
         });
+  }
+
+  private static void dropValidatorsAndCors(MultiMap headers) {
+    headers.remove(HttpHeaders.ETAG);
+    headers.remove(HttpHeaders.LAST_MODIFIED);
+    List<String> cors = headers.names().stream()
+        .filter(name -> name.regionMatches(true, 0, CORS_PREFIX, 0, CORS_PREFIX.length())).toList();
+    cors.forEach(headers::remove);
   }
 
   /** Reads the whole body; fails once it exceeds {@code cap} (the rest is drained and dropped). */

@@ -2,6 +2,11 @@ package dev.gatehouse.gateway.proxy;
 
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.limit.BodyLimit;
+import dev.gatehouse.gateway.mutate.HeaderMutator;
+import dev.gatehouse.gateway.tier.RuntimeLease;
+import dev.gatehouse.gateway.tier.RuntimeTarget;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -10,17 +15,17 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyOptions;
+import java.net.ConnectException;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards requests and WebSocket upgrades to the one configured runtime, streaming bodies in
+ * Forwards requests and WebSocket upgrades to the runtime chosen for each exchange, streaming bodies in
  * both directions; a request body that grows past the {@link BodyLimit} is cut off (see
  * {@link BodyLimitInterceptor}). Never hangs: a connection that cannot be made within the
  * connect timeout, or a runtime silent for longer than the response timeout, ends in a generic
@@ -46,8 +51,8 @@ public final class UpstreamProxy {
 
   private final HttpClient client;
   private final HttpProxy proxy;
-  private final SocketAddress origin;
   private final GatewayConfig.Upstream upstream;
+  private final ForwardTargetInterceptor targets = new ForwardTargetInterceptor();
   private final PlanInterceptor plans = new PlanInterceptor(MAX_INSPECTED_RESPONSE);
   private final BodyLimitInterceptor bodyLimit;
   private final UpstreamFailureInterceptor failures = new UpstreamFailureInterceptor();
@@ -56,11 +61,9 @@ public final class UpstreamProxy {
   public UpstreamProxy(Vertx vertx, GatewayConfig.Upstream upstream, BodyLimit limit) {
     this.upstream = upstream;
     this.bodyLimit = new BodyLimitInterceptor(limit);
-    this.origin = SocketAddress.inetSocketAddress(upstream.port(), upstream.host());
     this.client = vertx.createHttpClient(
         new HttpClientOptions()
             .setConnectTimeout((int) upstream.connectTimeout().toMillis())
-            .setSsl(upstream.isTls())
             .setVerifyHost(true)
             .setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(MAX_POOLED_CONNECTIONS));
@@ -68,14 +71,17 @@ public final class UpstreamProxy {
         .origin(this::originRequest)
         .addInterceptor(failures, true)
         .addInterceptor(new UpstreamRateLimitInterceptor(), true)
-        .addInterceptor(new ForwardTargetInterceptor(), true)
+        .addInterceptor(targets, true)
         .addInterceptor(cacheControl, false)
         .addInterceptor(bodyLimit, false)
         .addInterceptor(plans, false);
   }
 
   /**
-   * Forwards {@code request}. A present {@code plan} applies: its body replaces the client's
+   * Forwards {@code request} to the runtime of {@code lease}, with that runtime's key
+   * ({@code X-API-KEY}). When the runtime refuses the connection, the lease is renewed once
+   * ({@link RuntimeLease#renew}: a restarted runtime) and {@code renewed} is told of the new lease
+   * on the request's event loop; nothing had reached the refusing runtime. A present {@code plan} applies: its body replaces the client's
    * (which the caller has consumed) and the JSON answer goes through its transformer; it is
    * ignored for a WebSocket upgrade. {@code onBodyOverLimit} runs once, on the request's event
    * loop, when the client's streamed body grows past the limit; unless the runtime's whole answer
@@ -85,8 +91,9 @@ public final class UpstreamProxy {
    * {@link UpstreamFailureInterceptor#UNREACHABLE_REASON}. {@code authenticated} marks the answer
    * as one workspace's data (see {@link CacheControlInterceptor}).
    */
-  public void handle(HttpServerRequest request, Optional<ForwardPlan> plan, boolean authenticated,
-      Runnable onBodyOverLimit, Consumer<String> onUpstreamFailure) {
+  public void handle(HttpServerRequest request, RuntimeLease lease, Consumer<RuntimeLease> renewed,
+      Optional<ForwardPlan> plan, boolean authenticated, Runnable onBodyOverLimit, Consumer<String> onUpstreamFailure) {
+    targets.offer(request, new ForwardTargetInterceptor.Runtime(lease, renewed));
     bodyLimit.offer(request, onBodyOverLimit);
     failures.offer(request, onUpstreamFailure);
     plan.ifPresent(p -> plans.offer(request, p));
@@ -96,6 +103,7 @@ public final class UpstreamProxy {
     try {
       proxy.handle(request);
     } finally {
+      targets.withdraw(request);
       bodyLimit.withdraw(request);
       failures.withdraw(request);
       plans.withdraw(request);
@@ -103,28 +111,44 @@ public final class UpstreamProxy {
     }
   }
 
-  /** The client to the runtime, for the gateway's own calls to its API. */
-  public HttpClient client() {
-    return client;
-  }
-
-  public SocketAddress origin() {
-    return origin;
-  }
-
   public GatewayConfig.Upstream upstream() {
     return upstream;
   }
 
   private Future<HttpClientRequest> originRequest(ProxyContext context) {
+    ForwardTargetInterceptor.Runtime runtime = context.get(ForwardTargetInterceptor.RUNTIME,
+        ForwardTargetInterceptor.Runtime.class);
+    Context exchangeContext = Vertx.currentContext();
+    return connect(context, runtime.lease().target()).recover(failure -> {
+      if (!refused(failure)) {
+        return Future.failedFuture(failure);
+      }
+      return runtime.lease().renew()
+          .recover(notRenewed -> Future.failedFuture(failure))
+          .compose(renewed -> {
+            exchangeContext.runOnContext(v -> runtime.renewed().accept(renewed));
+            return connect(context, renewed.target());
+          });
+    });
+  }
+
+  /** The runtime refused the connection (not a timeout): it never saw the request. */
+  public static boolean refused(Throwable failure) {
+    return failure instanceof ConnectException && !(failure instanceof ConnectTimeoutException);
+  }
+
+  private Future<HttpClientRequest> connect(ProxyContext context, RuntimeTarget runtime) {
     RequestOptions options = new RequestOptions()
-        .setServer(origin)
-        .setSsl(upstream.isTls())
+        .setServer(runtime.origin())
+        .setSsl(runtime.isTls())
         .setConnectTimeout(upstream.connectTimeout().toMillis());
     if (!context.isWebSocket()) {
       // A WebSocket may legitimately stay quiet; only plain exchanges get the silence limit.
       options.setIdleTimeout(upstream.responseTimeout().toMillis());
     }
+    var headers = context.request().headers();
+    headers.remove(HeaderMutator.RUNTIME_KEY_HEADER);
+    runtime.apiKey().ifPresent(key -> headers.set(HeaderMutator.RUNTIME_KEY_HEADER, key));
     // A failure before the runtime answers also fails the response, which the interceptors turn
     // into the client's answer and a log line; one after it (the runtime answered before the
     // client's body was all sent) changes nothing for the exchange. Without a handler Vert.x

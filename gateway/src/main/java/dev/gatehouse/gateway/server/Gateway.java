@@ -23,6 +23,7 @@ import dev.gatehouse.gateway.admin.BootstrapToken;
 import dev.gatehouse.gateway.admin.IssuerRoutes;
 import dev.gatehouse.gateway.admin.KeyRoutes;
 import dev.gatehouse.gateway.admin.MetricsRoutes;
+import dev.gatehouse.gateway.admin.PlacementRoutes;
 import dev.gatehouse.gateway.admin.TokenRoutes;
 import dev.gatehouse.gateway.admin.WorkspaceRoutes;
 import dev.gatehouse.gateway.audit.CheckpointSigning;
@@ -36,7 +37,6 @@ import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
 import dev.gatehouse.gateway.health.HealthChecks;
 import dev.gatehouse.gateway.isolation.IsolationStage;
-import dev.gatehouse.gateway.isolation.RuntimeMessageServers;
 import dev.gatehouse.gateway.keys.JwksHandler;
 import dev.gatehouse.gateway.keys.SigningKeys;
 import dev.gatehouse.gateway.limit.BodyLimit;
@@ -49,6 +49,13 @@ import dev.gatehouse.gateway.policy.PolicyException;
 import dev.gatehouse.gateway.policy.PolicyLoader;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import dev.gatehouse.gateway.runtime.ManagedRuntime;
+import dev.gatehouse.gateway.runtime.WorkspaceRuntimes;
+import dev.gatehouse.gateway.tier.DedicatedRuntimes;
+import dev.gatehouse.gateway.tier.FixedRuntime;
+import dev.gatehouse.gateway.tier.RemotePlacements;
+import dev.gatehouse.gateway.tier.RuntimeTarget;
+import dev.gatehouse.gateway.tier.RuntimeTier;
 import dev.gatehouse.gateway.socketio.RegistryChannelAccess;
 import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import dev.gatehouse.gateway.respond.AlertResponder;
@@ -92,6 +99,10 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** Under the data directory: one data directory per workspace's runtime. */
+  public static final String RUNTIMES_DIR = "runtimes";
+  /** Under the data directory: the shared managed runtime's data. */
+  public static final String SHARED_RUNTIME_DIR = "runtime";
   public static final MigrationSet AUDIT_MIGRATIONS =
       new MigrationSet("audit", AuditSchema.MIGRATION_LOCATION, AuditSchema.HISTORY_TABLE);
 
@@ -114,6 +125,9 @@ public final class Gateway {
   private Optional<Webhook> webhook = Optional.empty();
   private long retentionTimer = -1;
   private UpstreamProxy proxy;
+  private RuntimeTier runtimes;
+  private DedicatedRuntimes dedicated;
+  private RemotePlacements placements;
   private OwnershipRegistry ownership;
   private SocketIoEndpoint socketIo;
   private MainListener main;
@@ -217,8 +231,7 @@ public final class Gateway {
           keyProvider = provider;
           feed = new ChangeFeed(vertx, database.connectOptions());
           proxy = new UpstreamProxy(vertx, config.upstream(), new BodyLimit(config.server().maxBodySize()));
-          ownership = new OwnershipRegistry(database.pool(), feed,
-              new RuntimeMessageServers(proxy.client(), proxy.origin(), config.upstream()));
+          ownership = new OwnershipRegistry(database.pool(), feed);
           revocations = new RevocationState(vertx, database.pool(), feed, clock);
           blocks = new AddressBlocks(database.pool(), feed, clock);
           signingKeys = new SigningKeys(vertx, database.pool(), provider.blobSealer(), feed);
@@ -238,15 +251,54 @@ public final class Gateway {
           return scheduleRetention();
         })
         .compose(v -> startDetector(rules))
+        .compose(v -> openRuntimes())
         .compose(v -> {
           TokenVerifier verifier = new TokenVerifier(config.tokens().settings(), signingKeys, issuers, revocations, clock);
           return listenMain(policy, verifier).compose(x -> listenAdmin(verifier));
         })
         .map(v -> {
-          LOG.info("gatehouse ready: main={} admin={} upstream={} node={}", address(main.port(), config.server().listen()),
-              address(admin.actualPort(), config.admin().listen()), config.upstream().url(), config.server().nodeId());
+          LOG.info("gatehouse ready: main={} admin={} runtime={} node={}", address(main.port(), config.server().listen()),
+              address(admin.actualPort(), config.admin().listen()), runtimes.describe(), config.server().nodeId());
           return null;
         });
+  }
+
+  /**
+   * The runtime tier: the workspaces an operator placed on remote runtimes; for every other one,
+   * the configured upstream or, with {@code runtime.managed eliza}, the install (on first start)
+   * and then one runtime per workspace, started on demand, or one shared runtime, started now.
+   */
+  private Future<Void> openRuntimes() {
+    return openLocalRuntimes().compose(local -> {
+      placements = new RemotePlacements(vertx, database.pool(), keyProvider.blobSealer(), feed, local);
+      runtimes = placements;
+      return placements.start();
+    });
+  }
+
+  private Future<RuntimeTier> openLocalRuntimes() {
+    GatewayConfig.RuntimeSettings settings = config.runtime();
+    if (!settings.managedEliza()) {
+      return Future.succeededFuture(new FixedRuntime(new RuntimeTarget(config.upstream().url(), config.upstream().apiKey())));
+    }
+    return ManagedRuntime.install(vertx, settings.cacheDir(), settings.packages().orElseThrow()).compose(installDir -> {
+      if (settings.dedicated()) {
+        WorkspaceRuntimes launcher = new WorkspaceRuntimes(vertx, dataDir.path().resolve(RUNTIMES_DIR),
+            workspace -> runtimeOptions(installDir, dataDir.path().resolve(RUNTIMES_DIR).resolve(workspace), workspace));
+        dedicated = new DedicatedRuntimes(vertx, launcher, new DedicatedRuntimes.Options(settings.maxRunning(),
+            settings.idleTimeout(), settings.startWait()), revocations::isLocked);
+        return Future.succeededFuture(dedicated);
+      }
+      return ManagedRuntime.start(vertx, runtimeOptions(installDir, dataDir.path().resolve(SHARED_RUNTIME_DIR),
+              ManagedRuntime.SHARED_TAG))
+          .map(shared -> new FixedRuntime(shared.target(), shared::stop));
+    });
+  }
+
+  private ManagedRuntime.Options runtimeOptions(Path installDir, Path runtimeData, String tag) {
+    GatewayConfig.RuntimeSettings settings = config.runtime();
+    return new ManagedRuntime.Options(installDir, runtimeData, settings.startTimeout(), settings.heapLimitMiB(), tag,
+        settings.environment());
   }
 
   private Future<Void> scheduleRetention() {
@@ -283,7 +335,8 @@ public final class Gateway {
         new RateLimiter(config.limits().failedAuthentication()),
         new RateLimiter(config.limits().perToken()),
         new RateLimiter(config.limits().perWorkspace()));
-    socketIo = new SocketIoEndpoint(vertx, config.upstream(), config.socketIo(), verifier, audit, new RegistryChannelAccess(ownership),
+    socketIo = new SocketIoEndpoint(vertx, config.upstream(), runtimes, config.socketIo(), verifier, audit,
+        new RegistryChannelAccess(ownership),
         limiters.failedAuthentication(), limiters.perToken(), clock);
     RequestPipeline pipeline = new RequestPipeline(
         new HealthChecks(database, true),
@@ -294,9 +347,11 @@ public final class Gateway {
         new BodyLimit(config.server().maxBodySize()),
         new BearerAuthenticator(verifier),
         policy,
-        new IsolationStage(vertx, ownership, keyProvider.characterSealer(), config.server().maxBodySize()),
-        new HeaderMutator(config.upstream().apiKey()),
+        new IsolationStage(vertx, ownership, keyProvider.characterSealer(), config.server().maxBodySize(),
+            config.runtime().plugins()),
+        new HeaderMutator(),
         proxy,
+        runtimes,
         socketIo);
     JwksHandler jwks = new JwksHandler(signingKeys);
     Handler<HttpServerRequest> handler = request -> {
@@ -328,9 +383,10 @@ public final class Gateway {
   private Future<Void> listenAdmin(TokenVerifier verifier) {
     WorkspaceStore workspaces = new WorkspaceStore(database.pool());
     TokenStore tokens = new TokenStore(database.pool());
-    AdminApi api = new AdminApi(database, config.server().nodeId(), config.upstream().url().toString());
+    AdminApi api = new AdminApi(database, config.server().nodeId(), runtimes.describe());
     var router = api.router(vertx, new DecisionAudit(auditWriter), new AdminAuthenticator(database.pool(), verifier), List.of(
-        new WorkspaceRoutes(workspaces, revocations),
+        new WorkspaceRoutes(workspaces, revocations, runtimes),
+        new PlacementRoutes(workspaces, placements),
         new TokenRoutes(new TokenMinter(config.tokens().settings(), signingKeys, tokens, workspaces, clock),
             tokens, new TokenRevoker(tokens, revocations)),
         new KeyRoutes(signingKeys),
@@ -386,6 +442,16 @@ public final class Gateway {
     return config;
   }
 
+  /** Where this node's exchanges go: the upstream, or the runtimes it runs. */
+  public RuntimeTier runtimes() {
+    return runtimes;
+  }
+
+  /** The per-workspace runtimes, when {@code runtime.isolation} is dedicated. */
+  public Optional<DedicatedRuntimes> dedicatedRuntimes() {
+    return Optional.ofNullable(dedicated);
+  }
+
   /** This node's ownership registry (the Socket.IO stage checks channels and agents with it). */
   public OwnershipRegistry ownership() {
     return ownership;
@@ -419,6 +485,7 @@ public final class Gateway {
         .transform(ignored -> webhook.isEmpty() ? Future.succeededFuture() : webhook.get().close())
         .transform(ignored -> proxy == null ? Future.succeededFuture() : proxy.close())
         .transform(ignored -> socketIo == null ? Future.succeededFuture() : socketIo.close())
+        .transform(ignored -> runtimes == null ? Future.succeededFuture() : runtimes.close())
         .transform(ignored -> issuers == null ? Future.succeededFuture() : issuers.close())
         .transform(ignored -> feed == null ? Future.succeededFuture() : feed.close())
         .transform(ignored -> database == null ? Future.succeededFuture() : database.close())

@@ -9,8 +9,9 @@ import dev.gatehouse.gateway.errors.ErrorBody;
 import dev.gatehouse.gateway.limit.RateLimiter;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.policy.RouteMatch;
+import dev.gatehouse.gateway.tier.RuntimeTarget;
+import dev.gatehouse.gateway.tier.RuntimeTier;
 import dev.gatehouse.gateway.workspace.EntityIds;
-import dev.gatehouse.secrets.SecretValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -37,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * token in {@code Authorization} is verified by the request pipeline before the upgrade (a
  * refused token is 401); without one, the token must arrive in the Socket.IO CONNECT packet's
  * auth payload {@code {"token": "..."}}. Either way the caller needs {@code messages:read} or
- * {@code messages:write}, and the runtime is dialled only once the token is valid. The runtime
- * sees the caller's entity id ({@link EntityIds}) and the runtime key ({@code upstream.apiKey}),
- * never the caller's token.
+ * {@code messages:write}, and the workspace's runtime ({@link RuntimeTier}) is dialled only once
+ * the token is valid; the session holds a lease on that runtime until it closes. The runtime sees
+ * the caller's entity id ({@link EntityIds}) and its own key, never the caller's token.
  *
  * <h3>After the handshake</h3>
  * See {@link SocketIoSession}: every client event decided by {@link EventPolicy} and audited;
@@ -84,17 +85,18 @@ public final class SocketIoEndpoint {
   private final RateLimiter failedAuthentication;
   private final RateLimiter perToken;
   private final RateLimiter messageRate;
-  private final String runtimeKey;
+  private final RuntimeTier runtimes;
   private final WebSocketClient client;
   private final Clock clock;
 
   /**
+   * @param runtimes where each workspace's sessions go
    * @param channelAccess ownership of channels, message servers and agents by workspace
    * @param failedAuthentication the pipeline's per-address limiter of failed authentications
    *     (charged for a refused CONNECT token)
    * @param perToken the pipeline's per-token limiter (charged for a CONNECT token)
    */
-  public SocketIoEndpoint(Vertx vertx, GatewayConfig.Upstream upstream, SocketIoSettings settings,
+  public SocketIoEndpoint(Vertx vertx, GatewayConfig.Upstream upstream, RuntimeTier runtimes, SocketIoSettings settings,
       TokenVerifier verifier, DecisionAudit audit, ChannelAccess channelAccess, RateLimiter failedAuthentication,
       RateLimiter perToken, Clock clock) {
     this.vertx = vertx;
@@ -106,11 +108,10 @@ public final class SocketIoEndpoint {
     this.failedAuthentication = failedAuthentication;
     this.perToken = perToken;
     this.messageRate = new RateLimiter(settings.messageRate());
-    this.runtimeKey = upstream.apiKey().map(SecretValue::revealUtf8).orElse(null);
+    this.runtimes = runtimes;
     this.clock = clock;
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) upstream.connectTimeout().toMillis())
-        .setSsl(upstream.isTls())
         .setVerifyHost(true)
         .setMaxFrameSize(MAX_RUNTIME_MESSAGE_BYTES)
         .setMaxMessageSize(MAX_RUNTIME_MESSAGE_BYTES));
@@ -170,25 +171,22 @@ public final class SocketIoEndpoint {
     return principal.hasScope(EventPolicy.READ_SCOPE) || principal.hasScope(EventPolicy.WRITE_SCOPE);
   }
 
-  /** Opens the gateway's own WebSocket to the runtime for one session. */
-  Future<WebSocket> dial(Handshake handshake) {
+  /** Opens the gateway's own WebSocket to {@code runtime} for one session. */
+  Future<WebSocket> dial(Handshake handshake, RuntimeTarget runtime) {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setHost(upstream.host())
-        .setPort(upstream.port())
-        .setSsl(upstream.isTls())
+        .setHost(runtime.url().getHost())
+        .setPort(runtime.origin().port())
+        .setSsl(runtime.isTls())
         .setURI(UPSTREAM_TARGET)
         .setConnectTimeout(upstream.connectTimeout().toMillis())
         .addHeader(HeaderMutator.FORWARDED_FOR, handshake.clientAddress())
         .addHeader(HeaderMutator.REQUEST_ID, handshake.requestId());
-    if (runtimeKey != null) {
-      options.addHeader(HeaderMutator.RUNTIME_KEY_HEADER, runtimeKey);
-    }
+    runtime.apiKey().ifPresent(key -> options.addHeader(HeaderMutator.RUNTIME_KEY_HEADER, key));
     return client.connect(options);
   }
 
-  /** The runtime key for the CONNECT auth payload, or null when none is configured. */
-  String runtimeKey() {
-    return runtimeKey;
+  RuntimeTier runtimes() {
+    return runtimes;
   }
 
   Vertx vertx() {
@@ -229,6 +227,6 @@ public final class SocketIoEndpoint {
 
   @Override
   public String toString() {
-    return "SocketIoEndpoint[upstream=" + upstream.url() + "]";
+    return "SocketIoEndpoint[" + runtimes.describe() + "]";
   }
 }

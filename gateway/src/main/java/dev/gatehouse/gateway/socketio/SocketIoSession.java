@@ -4,9 +4,15 @@ import dev.gatehouse.gateway.accesslog.RequestId;
 import dev.gatehouse.gateway.authn.AuthnResult;
 import dev.gatehouse.gateway.authn.BearerCredentials;
 import dev.gatehouse.gateway.authn.Principal;
+import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import dev.gatehouse.gateway.tier.RuntimeLease;
+import dev.gatehouse.gateway.tier.RuntimeTarget;
+import dev.gatehouse.gateway.tier.RuntimeUnavailable;
 import dev.gatehouse.gateway.workspace.EntityIds;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
@@ -32,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>CONNECT: the caller is the upgrade's principal, or the token in the CONNECT auth payload
  *       is verified now. Refused: CONNECT_ERROR {@code {"message":"unauthorized"}} and close 1008;
  *       the runtime is never dialled.
- *   <li>The runtime is dialled; its open packet is consumed and the gateway's CONNECT carries
+ *   <li>A lease is taken on the workspace's runtime (held until the session closes), the runtime
+ *       is dialled; its open packet is consumed and the gateway's CONNECT carries
  *       {@code {entityId, apiKey}}; its CONNECT answer is relayed. From then on the runtime's
  *       messages are relayed as they are, and Engine.IO ping/pong pass through both ways.
  *   <li>Each client event is decided by {@link EventPolicy}: allowed events are forwarded
@@ -49,7 +56,9 @@ import org.slf4j.LoggerFactory;
  *       or its workspace locked (checked before every client message once connected, and every
  *       {@code socketio.recheckInterval});
  *   <li>1003: a binary message (no binary packets are supported);
- *   <li>1011: the runtime or a dependency (token state, audit trail) unavailable.
+ *   <li>1011: the runtime or a dependency (token state, audit trail) unavailable;
+ *   <li>1013: the workspace's runtime cannot take the session now (still starting, or every
+ *       runtime in use): try again later.
  * </ul>
  * Each of these decisions, and every CONNECT and event decision, is one audit event. Engine.IO
  * heartbeats are relayed without an event.
@@ -63,6 +72,8 @@ final class SocketIoSession {
   static final short POLICY_VIOLATION = 1008;
   static final short MESSAGE_TOO_BIG = 1009;
   static final short INTERNAL_ERROR = 1011;
+  /** The workspace's runtime cannot take the session now (starting, at capacity). */
+  static final short TRY_AGAIN_LATER = 1013;
 
   static final String TYPE_CONNECT = "socketio.connect";
   static final String TYPE_DISCONNECT = "socketio.disconnect";
@@ -89,6 +100,7 @@ final class SocketIoSession {
   private String token;
   private String entityId;
   private WebSocket upstream;
+  private RuntimeLease runtime;
   private Buffer message;
   private boolean binaryMessage;
   private long connectTimer = -1;
@@ -267,7 +279,7 @@ final class SocketIoSession {
           connectRefused("token_rate_limited", "rate_limited", POLICY_VIOLATION, bytes, started);
         } else {
           entityId = EntityIds.of(principal.workspace(), principal.subject()).toString();
-          dial(bytes, started);
+          lease(bytes, started);
         }
       } else {
         endpoint.failedAuthentication().acquire(handshake.addressKey());
@@ -361,6 +373,14 @@ final class SocketIoSession {
     if (upstream != null) {
       upstream.close(NORMAL);
     }
+    releaseRuntime();
+  }
+
+  private void releaseRuntime() {
+    if (runtime != null) {
+      runtime.release();
+      runtime = null;
+    }
   }
 
   // ------------------------------------------------------------------ token liveness
@@ -408,8 +428,53 @@ final class SocketIoSession {
 
   // ------------------------------------------------------------------ runtime side
 
-  private void dial(long bytes, long started) {
-    endpoint.dial(handshake).onComplete(dialled -> {
+  /** Takes a lease on the workspace's runtime (which may have to start first), then dials it. */
+  private void lease(long bytes, long started) {
+    Context context = Vertx.currentContext();
+    endpoint.runtimes().acquire(Optional.of(principal.workspace())).onComplete(leased -> context.runOnContext(v -> {
+      if (leased.failed()) {
+        if (state == State.CLOSED) {
+          return;
+        }
+        if (leased.cause() instanceof RuntimeUnavailable unavailable) {
+          connectRefused(unavailable.reason(), "unavailable", TRY_AGAIN_LATER, bytes, started);
+        } else {
+          LOG.warn("runtime tier failed closed: kind={} requestId={}", leased.cause().getClass().getSimpleName(),
+              handshake.requestId());
+          connectRefused("runtime_unavailable", "unavailable", INTERNAL_ERROR, bytes, started);
+        }
+        return;
+      }
+      if (state == State.CLOSED) {
+        leased.result().release();
+        return;
+      }
+      runtime = leased.result();
+      dial(runtime.target(), true, bytes, started);
+    }));
+  }
+
+  /**
+   * Dials the runtime; when it refuses the connection and {@code renew}, the lease is renewed
+   * once (a restarted runtime) and the new runtime dialled.
+   */
+  private void dial(RuntimeTarget target, boolean renew, long bytes, long started) {
+    Context context = Vertx.currentContext();
+    endpoint.dial(handshake, target).onComplete(dialled -> {
+      if (dialled.failed() && renew && runtime != null && UpstreamProxy.refused(dialled.cause())) {
+        RuntimeLease refusing = runtime;
+        refusing.renew().onComplete(renewed -> context.runOnContext(v -> {
+          if (renewed.failed()) {
+            connectRefused("upstream_unavailable", "bad_gateway", INTERNAL_ERROR, bytes, started);
+          } else if (state == State.CLOSED) {
+            renewed.result().release();
+          } else {
+            runtime = renewed.result();
+            dial(runtime.target(), false, bytes, started);
+          }
+        }));
+        return;
+      }
       if (dialled.failed()) {
         LOG.warn("runtime socket failed: kind={} requestId={}", dialled.cause().getClass().getSimpleName(),
             handshake.requestId());
@@ -437,9 +502,7 @@ final class SocketIoSession {
     if (state == State.CONNECTING) {
       if (text.startsWith("0")) {
         JsonObject auth = new JsonObject().put("entityId", entityId);
-        if (endpoint.runtimeKey() != null) {
-          auth.put("apiKey", endpoint.runtimeKey());
-        }
+        runtime.target().apiKey().ifPresent(key -> auth.put("apiKey", key));
         upstream.writeTextMessage("40" + auth.encode());
         return;
       }
@@ -504,6 +567,7 @@ final class SocketIoSession {
     if (upstream != null) {
       upstream.close(NORMAL);
     }
+    releaseRuntime();
   }
 
   private void cancelTimers() {
@@ -523,7 +587,7 @@ final class SocketIoSession {
       case POLICY_VIOLATION -> "forbidden";
       case MESSAGE_TOO_BIG -> "payload_too_large";
       case UNSUPPORTED_DATA -> "unsupported_data";
-      case INTERNAL_ERROR -> "unavailable";
+      case INTERNAL_ERROR, TRY_AGAIN_LATER -> "unavailable";
       default -> "";
     };
   }

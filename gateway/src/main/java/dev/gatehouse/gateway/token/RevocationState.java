@@ -107,7 +107,7 @@ public final class RevocationState {
 
   private Future<Void> reload() {
     long ticket = started.incrementAndGet();
-    Future<Set<String>> locks = pool.query("SELECT id::text AS id FROM workspaces WHERE status = 'locked'")
+    Future<Set<String>> locks = pool.query("SELECT id::text AS id FROM workspaces WHERE status <> 'active'")
         .execute()
         .map(rows -> {
           Set<String> ids = new HashSet<>();

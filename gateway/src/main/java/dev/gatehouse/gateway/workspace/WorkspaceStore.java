@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,17 +57,42 @@ public final class WorkspaceStore {
         .map(WorkspaceStore::first);
   }
 
-  /** Locks or unlocks; empty if there is no such workspace. */
+  /**
+   * Locks or unlocks; empty if there is no such workspace. A deleted workspace is left as it is
+   * (and returned): it cannot be unlocked.
+   */
   public Future<Optional<Workspace>> setLocked(UUID id, boolean locked) {
     return pool.withTransaction(conn -> conn
         .preparedQuery("UPDATE workspaces SET status = $2, locked_at = CASE WHEN $3 THEN now() END "
-            + "WHERE id = $1 RETURNING " + COLUMNS)
-        .execute(Tuple.of(id, locked ? "locked" : "active", locked))
+            + "WHERE id = $1 AND status <> 'deleted' RETURNING " + COLUMNS)
+        .execute(Tuple.of(id, locked ? Workspace.LOCKED : Workspace.ACTIVE, locked))
+        .compose(rows -> rows.rowCount() == 0 ? byId(conn, id) : Future.succeededFuture(rows))
         .compose(rows -> {
           Optional<Workspace> workspace = first(rows);
           return workspace.isEmpty() ? Future.succeededFuture(workspace)
               : ChangeFeed.publish(conn, ChangeFeed.SYNC).map(workspace);
         }));
+  }
+
+  /**
+   * Deletes a workspace for good: it is locked and can never be unlocked; its row stays. Empty if
+   * there is no such workspace; deleting twice returns the deleted workspace again.
+   */
+  public Future<Optional<Workspace>> delete(UUID id) {
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("UPDATE workspaces SET status = 'deleted', deleted_at = now(), "
+            + "locked_at = COALESCE(locked_at, now()) WHERE id = $1 AND status <> 'deleted' RETURNING " + COLUMNS)
+        .execute(Tuple.of(id))
+        .compose(rows -> rows.rowCount() == 0 ? byId(conn, id) : Future.succeededFuture(rows))
+        .compose(rows -> {
+          Optional<Workspace> workspace = first(rows);
+          return workspace.isEmpty() ? Future.succeededFuture(workspace)
+              : ChangeFeed.publish(conn, ChangeFeed.SYNC).map(workspace);
+        }));
+  }
+
+  private static Future<RowSet<Row>> byId(SqlConnection conn, UUID id) {
+    return conn.preparedQuery("SELECT " + COLUMNS + " FROM workspaces WHERE id = $1").execute(Tuple.of(id));
   }
 
   private static Optional<Workspace> first(RowSet<Row> rows) {

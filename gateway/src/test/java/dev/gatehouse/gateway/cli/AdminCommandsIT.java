@@ -112,4 +112,29 @@ class AdminCommandsIT {
     Run ambiguous = run(new TokenCommand(), "revoke", "some-jti", "--subject", "x");
     assertEquals(2, ambiguous.exit());
   }
+
+  @Test
+  void aWorkspaceIsPlacedOnARemoteRuntimeWithAKeyFromAFileAndTheKeyIsNeverPrinted() throws Exception {
+    String workspace = new JsonObject(run(new WorkspaceCommand(), "create", "cli-remote").out()).getString("id");
+    String key = "cli-remote-key-canary-51e0";
+    Path keyFile = java.nio.file.Files.writeString(dataDir.resolve("remote.key"), key + "\n");
+
+    Run set = run(new WorkspaceCommand(), "runtime", "set", workspace, "--url", upstream.url(),
+        "--key-file", keyFile.toString());
+    assertEquals(0, set.exit(), set.err());
+    Run shown = run(new WorkspaceCommand(), "runtime", "show", workspace);
+    Run cleared = run(new WorkspaceCommand(), "runtime", "clear", workspace);
+    Run missing = run(new WorkspaceCommand(), "runtime", "set", workspace, "--url", upstream.url(),
+        "--key-file", dataDir.resolve("no-such.key").toString());
+
+    assertEquals("remote", new JsonObject(shown.out()).getString("placement"));
+    assertEquals(upstream.url(), new JsonObject(shown.out()).getString("url"));
+    assertEquals(0, cleared.exit(), cleared.err());
+    assertEquals("local", new JsonObject(cleared.out()).getString("placement"));
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("cannot read the key file"), missing.err());
+    for (Run r : List.of(set, shown, cleared, missing)) {
+      assertFalse((r.out() + r.err()).contains(key), "the key is never printed");
+    }
+  }
 }

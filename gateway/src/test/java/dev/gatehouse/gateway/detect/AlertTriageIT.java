@@ -119,6 +119,42 @@ class AlertTriageIT {
   }
 
   @Test
+  @Tag("T-AUD-011")
+  void aWorkspaceAlertsWriterCannotSilenceAnAlertAboutItselfButAnotherAnalystCan() throws Exception {
+    String workspace = node.admin.createWorkspace("triage-self");
+    String suspect = node.admin.mint(workspace, "analyst-self", List.of("alerts:write"));
+    String colleague = node.admin.mint(workspace, "analyst-other", List.of("alerts:write"));
+    // Ten refusals after authentication (the token lacks agents:read): D02 on the suspect's subject.
+    for (int i = 0; i < 10; i++) {
+      assertEquals(403, get("/api/agents/a1", "10.9.0." + i, suspect).statusCode());
+    }
+    String alert = null;
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (alert == null && System.nanoTime() < deadline) {
+      for (Object a : list(node.admin.bootstrapToken(), "?rule=D02&workspace=" + workspace).getJsonArray("alerts")) {
+        if ("subject=analyst-self".equals(((JsonObject) a).getString("entity"))) {
+          alert = ((JsonObject) a).getString("id");
+        }
+      }
+      Thread.sleep(50);
+    }
+    assertTrue(alert != null, "a D02 alert about the suspect");
+
+    HttpResponse<String> ownAck = admin(suspect, "POST", "/admin/v1/alerts/" + alert + "/ack", "{}");
+    HttpResponse<String> ownResolve = admin(suspect, "POST", "/admin/v1/alerts/" + alert + "/resolve",
+        "{\"disposition\":\"benign\"}");
+    HttpResponse<String> seen = admin(suspect, "GET", "/admin/v1/alerts/" + alert, null);
+    HttpResponse<String> colleagueAck = admin(colleague, "POST", "/admin/v1/alerts/" + alert + "/ack", "{}");
+
+    assertEquals(403, ownAck.statusCode());
+    assertEquals("{\"error\":\"own_activity\"}", ownAck.body());
+    assertEquals(403, ownResolve.statusCode());
+    assertEquals(200, seen.statusCode(), "it may still read the alert");
+    assertEquals("open", new JsonObject(seen.body()).getString("status"), "nothing changed");
+    assertEquals(200, colleagueAck.statusCode(), colleagueAck.body());
+  }
+
+  @Test
   @Tag("T-AUD-010")
   void aBlockedAddressIsRefusedWithAGeneric403UnderItsOwnReasonUntilTheBlockIsLifted() throws Exception {
     String address = "198.51.100.66";

@@ -157,7 +157,7 @@ class IsolationIT {
   @Test
   @Tag("T-ISO-002")
   @Tag("T-ISO-005")
-  void identity_fields_are_overwritten_and_the_workspace_works_in_its_own_message_server() throws Exception {
+  void identity_fields_are_overwritten_and_the_workspace_works_in_the_runtimes_default_server() throws Exception {
     String agent = createAgent(tokenA, "Talker");
     String entityA = EntityIds.of(workspaceA, "alice").toString();
     HttpResponse<String> channel = send(tokenA, "POST", "/api/messaging/channels", new JsonObject()
@@ -165,7 +165,7 @@ class IsolationIT {
     assertEquals(201, channel.statusCode(), channel.body());
     String channelId = new JsonObject(channel.body()).getJsonObject("data").getString("id");
     String serverA = new JsonObject(channel.body()).getJsonObject("data").getString("messageServerId");
-    assertNotEquals(FakeEliza.DEFAULT_SERVER, serverA);
+    assertEquals(FakeEliza.DEFAULT_SERVER, serverA, "the workspace works in the runtime's default server");
 
     String impostor = EntityIds.of(workspaceB, "bob").toString();
     HttpResponse<String> posted = send(tokenA, "POST", "/api/messaging/channels/" + channelId + "/messages",
@@ -179,8 +179,11 @@ class IsolationIT {
     assertEquals(serverA, new JsonObject(current.body()).getJsonObject("data").getString("messageServerId"));
     HttpResponse<String> servers = send(tokenA, "GET", "/api/messaging/message-servers", null);
     JsonArray listed = new JsonObject(servers.body()).getJsonObject("data").getJsonArray("messageServers");
-    assertEquals(1, listed.size(), "only the workspace's own server: " + listed);
+    assertEquals(1, listed.size(), "only the runtime's default server: " + listed);
     assertEquals(serverA, listed.getJsonObject(0).getString("id"));
+    HttpResponse<String> channelsOfB = send(tokenB, "GET", "/api/messaging/message-servers/" + serverA + "/channels", null);
+    assertEquals(200, channelsOfB.statusCode(), channelsOfB.body());
+    assertFalse(channelsOfB.body().contains(channelId), "B lists the default server without A's channel");
 
     // B cannot post into A's channel, name A's agent as a participant, or open a session with it.
     assertEquals(404, send(tokenB, "POST", "/api/messaging/channels/" + channelId + "/messages",
@@ -190,8 +193,10 @@ class IsolationIT {
         .put("participantCentralUserIds", new JsonArray().add(agent))).statusCode());
     assertEquals(404, send(tokenB, "POST", "/api/messaging/sessions",
         new JsonObject().put("agentId", agent)).statusCode());
+    String otherServerOfA = UUID.randomUUID().toString();
+    assertTrue(Await.result(gateway.ownership().claim(workspaceA, ResourceKind.MESSAGE_SERVER, otherServerOfA)));
     assertEquals(404, send(tokenB, "POST", "/api/messaging/channels", new JsonObject().put("name", "y")
-        .put("message_server_id", serverA).put("participantCentralUserIds", new JsonArray())).statusCode());
+        .put("message_server_id", otherServerOfA).put("participantCentralUserIds", new JsonArray())).statusCode());
     assertTrue(runtime.receivedContaining("intrusion").isEmpty());
   }
 
@@ -355,8 +360,6 @@ class IsolationIT {
     HttpResponse<String> channel = send(tokenA, "POST", "/api/messaging/channels", new JsonObject().put("name", "m")
         .put("participantCentralUserIds", new JsonArray().add(idsOfA.get(ResourceKind.AGENT))));
     idsOfA.put(ResourceKind.CHANNEL, new JsonObject(channel.body()).getJsonObject("data").getString("id"));
-    idsOfA.put(ResourceKind.MESSAGE_SERVER,
-        new JsonObject(channel.body()).getJsonObject("data").getString("messageServerId"));
     HttpResponse<String> session = send(tokenA, "POST", "/api/messaging/sessions",
         new JsonObject().put("agentId", idsOfA.get(ResourceKind.AGENT)));
     idsOfA.put(ResourceKind.SESSION, new JsonObject(session.body()).getString("sessionId"));

@@ -49,7 +49,6 @@ class ResponseFilterIT {
   static OwnershipRegistry registry;
   static String workspaceA;
   static String workspaceB;
-  static final String SERVER_A = UUID.randomUUID().toString();
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,7 +57,7 @@ class ResponseFilterIT {
         new GatewayConfig.Database(Optional.of(URI.create(postgres.url())), Optional.empty(), Optional.empty(), 4),
         dataDir, List.of(MigrationSet.GATEWAY)));
     feed = new ChangeFeed(vertx, database.connectOptions());
-    registry = new OwnershipRegistry(database.pool(), feed, workspace -> Future.succeededFuture(SERVER_A));
+    registry = new OwnershipRegistry(database.pool(), feed);
     Await.result(feed.start());
     WorkspaceStore workspaces = new WorkspaceStore(database.pool());
     workspaceA = Await.result(workspaces.create("filter-a")).orElseThrow().id().toString();
@@ -85,7 +84,7 @@ class ResponseFilterIT {
   }
 
   static Isolation.Response lists(Isolation.ListRule... rules) {
-    return new Isolation.Response(List.of(rules), List.of(), List.of(), List.of());
+    return new Isolation.Response(List.of(rules), List.of(), List.of());
   }
 
   @Test
@@ -114,7 +113,7 @@ class ResponseFilterIT {
     Buffer plain = Buffer.buffer("{\"data\":{\"name\":\"x\"}}");
     assertEquals(plain, Await.result(filter.transform(200, plain)));
     ResponseFilter listing = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice").toString(),
-        lists(new Isolation.ListRule(JsonPointer.compile("/data"), Set.of(ResourceKind.AGENT), Optional.empty(), false)));
+        lists(new Isolation.ListRule(JsonPointer.compile("/data"), Set.of(ResourceKind.AGENT), Optional.empty(), Optional.empty())));
     assertEquals(Buffer.buffer(), Await.result(listing.transform(200, Buffer.buffer())), "a HEAD answer has no body");
   }
 
@@ -132,7 +131,7 @@ class ResponseFilterIT {
         .add(new JsonObject().put("id", 42))));
 
     JsonObject out = apply(lists(new Isolation.ListRule(JsonPointer.compile("/data/agents"), Set.of(ResourceKind.AGENT),
-        Optional.of(JsonPointer.compile("/id")), false)), 200, answer);
+        Optional.of(JsonPointer.compile("/id")), Optional.empty())), 200, answer);
 
     assertEquals(new JsonArray().add(new JsonObject().put("id", mine).put("name", "a")),
         out.getJsonObject("data").getJsonArray("agents"));
@@ -148,26 +147,38 @@ class ResponseFilterIT {
     JsonObject answer = new JsonObject().put("data", new JsonArray().add(mine).add(theirs).add(me).add(someoneElse));
 
     JsonObject out = apply(lists(new Isolation.ListRule(JsonPointer.compile("/data"),
-        Set.of(ResourceKind.AGENT, ResourceKind.ENTITY), Optional.empty(), false)), 200, answer);
+        Set.of(ResourceKind.AGENT, ResourceKind.ENTITY), Optional.empty(), Optional.empty())), 200, answer);
 
     assertEquals(new JsonArray().add(mine).add(me), out.getJsonArray("data"));
   }
 
   @Test
   @Tag("T-ISO-003")
-  void adopting_a_list_claims_unowned_items_but_never_another_workspaces() throws Exception {
+  @Tag("T-ISO-013")
+  void adopting_claims_only_unowned_items_whose_parent_is_the_workspaces() throws Exception {
+    String myAgent = claimed(workspaceA, ResourceKind.AGENT);
+    String theirAgent = claimed(workspaceB, ResourceKind.AGENT);
     String theirs = claimed(workspaceB, ResourceKind.MEMORY);
     String fresh = UUID.randomUUID().toString();
+    String underTheirAgent = UUID.randomUUID().toString();
+    String orphan = UUID.randomUUID().toString();
     JsonObject answer = new JsonObject().put("data", new JsonObject().put("memories", new JsonArray()
-        .add(new JsonObject().put("id", fresh)).add(new JsonObject().put("id", theirs))));
+        .add(new JsonObject().put("id", fresh).put("agentId", myAgent))
+        .add(new JsonObject().put("id", theirs).put("agentId", myAgent))
+        .add(new JsonObject().put("id", underTheirAgent).put("agentId", theirAgent))
+        .add(new JsonObject().put("id", orphan))));
 
     JsonObject out = apply(lists(new Isolation.ListRule(JsonPointer.compile("/data/memories"),
-        Set.of(ResourceKind.MEMORY), Optional.of(JsonPointer.compile("/id")), true)), 200, answer);
+        Set.of(ResourceKind.MEMORY), Optional.of(JsonPointer.compile("/id")),
+        Optional.of(new Isolation.Adopt(JsonPointer.compile("/agentId"), Set.of(ResourceKind.AGENT))))), 200, answer);
 
-    assertEquals(1, out.getJsonObject("data").getJsonArray("memories").size());
-    assertEquals(fresh, out.getJsonObject("data").getJsonArray("memories").getJsonObject(0).getString("id"));
+    assertEquals(new JsonArray().add(new JsonObject().put("id", fresh).put("agentId", myAgent)),
+        out.getJsonObject("data").getJsonArray("memories"));
     assertTrue(Await.result(registry.owns(workspaceA, ResourceKind.MEMORY, fresh)));
     assertTrue(Await.result(registry.owns(workspaceB, ResourceKind.MEMORY, theirs)));
+    assertEquals(Optional.empty(), Await.result(registry.owner(ResourceKind.MEMORY, underTheirAgent)),
+        "an item under another workspace's agent is never adopted");
+    assertEquals(Optional.empty(), Await.result(registry.owner(ResourceKind.MEMORY, orphan)));
   }
 
   @Test
@@ -175,7 +186,7 @@ class ResponseFilterIT {
     String created = UUID.randomUUID().toString();
     String refused = UUID.randomUUID().toString();
     Isolation.Response rules = new Isolation.Response(List.of(),
-        List.of(new Isolation.RecordRule(JsonPointer.compile("/data/id"), ResourceKind.CHANNEL)), List.of(), List.of());
+        List.of(new Isolation.RecordRule(JsonPointer.compile("/data/id"), ResourceKind.CHANNEL)), List.of());
 
     apply(rules, 201, new JsonObject().put("data", new JsonObject().put("id", created)));
     apply(rules, 400, new JsonObject().put("data", new JsonObject().put("id", refused)));
@@ -189,7 +200,7 @@ class ResponseFilterIT {
   void an_answer_creating_an_id_another_workspace_owns_is_not_delivered() throws Exception {
     String theirs = claimed(workspaceB, ResourceKind.SESSION);
     Isolation.Response rules = new Isolation.Response(List.of(),
-        List.of(new Isolation.RecordRule(JsonPointer.compile("/sessionId"), ResourceKind.SESSION)), List.of(), List.of());
+        List.of(new Isolation.RecordRule(JsonPointer.compile("/sessionId"), ResourceKind.SESSION)), List.of());
     ResponseFilter filter = new ResponseFilter(registry, workspaceA, EntityIds.of(workspaceA, "alice").toString(), rules);
 
     assertRefused(filter.transform(201, new JsonObject().put("sessionId", theirs).toBuffer()));
@@ -204,13 +215,13 @@ class ResponseFilterIT {
 
   @Test
   @Tag("T-ISO-003")
-  void totals_over_all_workspaces_are_removed_and_the_current_server_is_the_workspaces() throws Exception {
+  void totals_over_all_workspaces_are_removed() throws Exception {
     Isolation.Response rules = new Isolation.Response(List.of(), List.of(),
-        List.of(JsonPointer.compile("/total"), JsonPointer.compile("/stats")),
-        List.of(JsonPointer.compile("/data/messageServerId")));
+        List.of(JsonPointer.compile("/total"), JsonPointer.compile("/stats")));
     JsonObject out = apply(rules, 200, new JsonObject().put("total", 7).put("stats", new JsonObject().put("n", 7))
         .put("data", new JsonObject().put("messageServerId", "00000000-0000-0000-0000-000000000000")));
 
-    assertEquals(new JsonObject().put("data", new JsonObject().put("messageServerId", SERVER_A)), out);
+    assertEquals(new JsonObject().put("data", new JsonObject().put("messageServerId",
+        "00000000-0000-0000-0000-000000000000")), out);
   }
 }

@@ -15,12 +15,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -40,7 +37,6 @@ class OwnershipRegistryIT {
   static ChangeFeed feed2;
   static OwnershipRegistry node1;
   static OwnershipRegistry node2;
-  static final AtomicInteger created = new AtomicInteger();
   static String workspaceA;
   static String workspaceB;
 
@@ -50,15 +46,10 @@ class OwnershipRegistryIT {
     database = Await.result(Database.open(vertx,
         new GatewayConfig.Database(Optional.of(URI.create(postgres.url())), Optional.empty(), Optional.empty(), 4),
         dataDir, List.of(MigrationSet.GATEWAY)));
-    MessageServerProvisioner provisioner = workspace -> {
-      created.incrementAndGet();
-      // Slow enough that concurrent first uses overlap.
-      return vertx.timer(200).map(v -> UUID.randomUUID().toString());
-    };
     feed1 = new ChangeFeed(vertx, database.connectOptions());
     feed2 = new ChangeFeed(vertx, database.connectOptions());
-    node1 = new OwnershipRegistry(database.pool(), feed1, provisioner);
-    node2 = new OwnershipRegistry(database.pool(), feed2, provisioner);
+    node1 = new OwnershipRegistry(database.pool(), feed1);
+    node2 = new OwnershipRegistry(database.pool(), feed2);
     Await.result(feed1.start());
     Await.result(feed2.start());
     WorkspaceStore workspaces = new WorkspaceStore(database.pool());
@@ -81,6 +72,24 @@ class OwnershipRegistryIT {
     String id = UUID.randomUUID().toString();
     assertFalse(Await.result(node1.owns(workspaceA, ResourceKind.AGENT, id)));
     assertEquals(Optional.empty(), Await.result(node1.owner(ResourceKind.AGENT, id)));
+  }
+
+  @Test
+  @Tag("T-ISO-012")
+  void an_id_is_one_resource_in_every_spelling_of_its_uuid() throws Exception {
+    String id = UUID.randomUUID().toString();
+    String upper = id.toUpperCase(java.util.Locale.ROOT);
+    assertTrue(Await.result(node1.claim(workspaceA, ResourceKind.AGENT, id)));
+
+    assertFalse(Await.result(node2.claim(workspaceB, ResourceKind.AGENT, upper)), "B cannot claim A's id in upper case");
+    assertFalse(Await.result(node2.claim(workspaceB, ResourceKind.AGENT, "{" + id.replace("-", "") + "}")));
+    assertTrue(Await.result(node2.owns(workspaceA, ResourceKind.AGENT, upper)));
+    assertFalse(Await.result(node1.owns(workspaceB, ResourceKind.AGENT, upper)));
+
+    String claimedUpper = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+    assertTrue(Await.result(node1.claim(workspaceB, ResourceKind.AGENT, claimedUpper)));
+    assertEquals(Optional.of(workspaceB), Await.result(node2.owner(ResourceKind.AGENT,
+        claimedUpper.toLowerCase(java.util.Locale.ROOT))), "stored in its canonical spelling");
   }
 
   @Test
@@ -122,20 +131,15 @@ class OwnershipRegistryIT {
   }
 
   @Test
-  void each_workspace_gets_one_message_server_even_under_concurrent_first_use() throws Exception {
-    String workspace = Await.result(new WorkspaceStore(database.pool()).create("servers")).orElseThrow().id().toString();
-    int before = created.get();
-    List<Future<String>> calls = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      calls.add(node1.messageServer(workspace));
-    }
-    Await.result(Future.all(calls));
-    Set<String> ids = Set.copyOf(calls.stream().map(Future::result).toList());
-    assertEquals(1, ids.size());
-    assertEquals(before + 1, created.get(), "one creation in the runtime");
-    String server = ids.iterator().next();
-    assertEquals(server, Await.result(node2.messageServer(workspace)), "another node finds the recorded server");
-    assertTrue(Await.result(node2.owns(workspace, ResourceKind.MESSAGE_SERVER, server)));
-    assertFalse(Await.result(node2.owns(workspaceA, ResourceKind.MESSAGE_SERVER, server)));
+  void the_runtimes_default_message_server_is_every_workspaces_and_others_are_owned_as_claimed() throws Exception {
+    String server = UUID.randomUUID().toString();
+    assertTrue(Await.result(node1.owns(workspaceA, ResourceKind.MESSAGE_SERVER, OwnershipRegistry.RUNTIME_MESSAGE_SERVER)));
+    assertTrue(Await.result(node2.owns(workspaceB, ResourceKind.MESSAGE_SERVER, OwnershipRegistry.RUNTIME_MESSAGE_SERVER)));
+    assertFalse(Await.result(node1.owns(workspaceA, ResourceKind.MESSAGE_SERVER, server)), "nobody's until claimed");
+
+    assertTrue(Await.result(node1.claim(workspaceA, ResourceKind.MESSAGE_SERVER, server)));
+
+    assertTrue(Await.result(node1.owns(workspaceA, ResourceKind.MESSAGE_SERVER, server)));
+    assertFalse(Await.result(node1.owns(workspaceB, ResourceKind.MESSAGE_SERVER, server)));
   }
 }

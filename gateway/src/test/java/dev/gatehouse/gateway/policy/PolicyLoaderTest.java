@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonPointer;
+import dev.gatehouse.gateway.ownership.ResourceKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,8 +101,8 @@ class PolicyLoaderTest {
             bind: {channelId: [channel, room]}
             within: {file: channelId}
             query: {bind: {roomId: room}, identity: [userId]}
-            body: {bind: {/agentIds: agent}, identity: [/author_id], fill: [/server_id], refuse: [/path], require: [/content], character: [/character]}
-            response: {lists: [{at: /data, kind: message, id: /id, adopt: true}], record: [{at: /data/id, kind: message}], remove: [/total], messageServer: [/data/server]}
+            body: {bind: {/agentIds: agent}, identity: [/author_id], fill: [/server_id], refuse: [/path], require: [/content], character: [/character], plugins: [/character/plugins]}
+            response: {lists: [{at: /data, kind: message, id: /id, adopt: {parent: /channelId, kind: channel}}], record: [{at: /data/id, kind: message}], remove: [/total]}
         """);
     Isolation isolation = policy.route("messages").orElseThrow().isolation();
     assertEquals(java.util.Set.of(dev.gatehouse.gateway.ownership.ResourceKind.CHANNEL,
@@ -109,8 +113,10 @@ class PolicyLoaderTest {
     assertEquals("/author_id", body.identity().get(0).toString());
     assertEquals("/content", body.require().get(0).toString());
     assertEquals("/character", body.character().get(0).toString());
-    assertTrue(isolation.response().lists().get(0).adopt());
-    assertEquals("/data/server", isolation.response().messageServer().get(0).toString());
+    assertEquals("/character/plugins", body.plugins().get(0).toString());
+    assertEquals(Optional.of(new Isolation.Adopt(JsonPointer.compile("/channelId"), Set.of(ResourceKind.CHANNEL))),
+        isolation.response().lists().get(0).adopt());
+    assertEquals("/total", isolation.response().remove().get(0).toString());
   }
 
   @Test
@@ -181,6 +187,16 @@ class PolicyLoaderTest {
             action: allow
         """);
     assertEquals("write", policy.match("PATCH", "/api/agents/a").orElseThrow().routeId());
+  }
+
+  @Test
+  void a_websocket_route_cannot_carry_response_rules_and_no_route_is_one_unless_it_says_so() {
+    PolicyException e = rejected(oneRoute("websocket: true\nresponse:\n  remove: [/total]"));
+    assertEquals("policy.yaml: route agents-get: a websocket route cannot have body or response rules"
+        + " (a WebSocket stream is not inspected)", e.getMessage());
+    assertTrue(loader.parse("policy.yaml", oneRoute("websocket: true")).route("agents-get").orElseThrow().websocket());
+    assertTrue(new PolicyLoader().loadDefault().routes().stream().noneMatch(Route::websocket),
+        "the shipped policy proxies no WebSocket: /socket.io/ is terminated by the gateway");
   }
 
   @Test

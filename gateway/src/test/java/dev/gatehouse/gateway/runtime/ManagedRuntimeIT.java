@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gatehouse.gateway.server.Gateway;
 import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.ElizaRuntimes;
+import dev.gatehouse.gateway.testsupport.StandInModel;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
 import io.vertx.core.json.JsonObject;
@@ -49,10 +50,13 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManagedRuntimeIT {
 
-  /** Everything the runtime's environment may hold; all of it is set by the gateway. */
+  /**
+   * Everything the runtime's environment may hold; all of it is set by the gateway (the OPENAI_*
+   * names are the model settings of runtime.environment, here the stand-in model's).
+   */
   static final Set<String> ALLOWED_ENVIRONMENT = Set.of("PATH", "HOME", "SERVER_HOST", "ELIZA_SERVER_AUTH_TOKEN",
       "SERVER_API_KEY", "SECRET_SALT", "ELIZA_UI_ENABLE", "ELIZA_NO_AUTO_INSTALL", "ELIZA_NO_PLUGIN_AUTO_INSTALL",
-      "SENTRY_DSN");
+      "SENTRY_DSN", "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_SMALL_MODEL", "OPENAI_LARGE_MODEL");
 
   @TempDir
   static Path dir;
@@ -104,14 +108,14 @@ class ManagedRuntimeIT {
     assertEquals(200, listed.statusCode(), listed.body());
     assertTrue(new JsonObject(listed.body()).getBoolean("success"), listed.body());
     String salt = runtimeEnvironment.get("SECRET_SALT");
-    String key = runtime.apiKey().revealUtf8();
+    String key = runtime.target().apiKey().orElseThrow();
     assertTrue(salt.length() >= 43 && !salt.equals(key), "a strong salt of its own");
     assertEquals(key, runtimeEnvironment.get("ELIZA_SERVER_AUTH_TOKEN"));
     assertEquals(key, runtimeEnvironment.get("SERVER_API_KEY"));
     String everything = listed.headers().map() + listed.body();
     assertFalse(everything.contains(key), "the API key is not in the response");
     assertFalse(everything.contains(salt), "the salt is not in the response");
-    HttpResponse<String> direct = http.send(HttpRequest.newBuilder(runtime.baseUrl().resolve("/api/agents")).build(),
+    HttpResponse<String> direct = http.send(HttpRequest.newBuilder(runtime.target().url().resolve("/api/agents")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(401, direct.statusCode(), "without the gateway's key the runtime refuses");
   }
@@ -120,9 +124,9 @@ class ManagedRuntimeIT {
   @Order(2)
   @Tag("T-ISO-007")
   void the_runtime_listens_on_loopback_only_with_an_allowlisted_environment_and_a_kept_salt() throws Exception {
-    assertEquals("127.0.0.1", runtime.baseUrl().getHost());
+    assertEquals("127.0.0.1", runtime.target().url().getHost());
     for (InetAddress address : nonLoopbackIpv4()) {
-      assertThrows(IOException.class, () -> new Socket(address, runtime.baseUrl().getPort()).close(),
+      assertThrows(IOException.class, () -> new Socket(address, runtime.target().url().getPort()).close(),
           "not reachable on " + address.getHostAddress());
     }
     assertTrue(ALLOWED_ENVIRONMENT.containsAll(runtimeEnvironment.keySet()),
@@ -136,8 +140,9 @@ class ManagedRuntimeIT {
 
   /**
    * elizaOS copies the environment into agents: all of it into every started agent, and
-   * {@code <NAME>_*} variables into the agent called NAME. An agent named Server, Eliza or
-   * Secret would receive SERVER_API_KEY, ELIZA_SERVER_AUTH_TOKEN or SECRET_SALT that way.
+   * {@code <NAME>_*} variables into the agent called NAME. An agent named Server, Eliza, Secret or
+   * OpenAI would receive SERVER_API_KEY, ELIZA_SERVER_AUTH_TOKEN, SECRET_SALT or the model key
+   * that way.
    */
   @Test
   @Order(3)
@@ -145,8 +150,8 @@ class ManagedRuntimeIT {
   @Tag("T-SEC-012")
   void runtime_credentials_never_reach_agent_settings() throws Exception {
     Set<String> forbidden = Set.of("API_KEY", "SERVER_AUTH_TOKEN", "SALT", "ELIZA_SERVER_AUTH_TOKEN", "SERVER_API_KEY",
-        "SECRET_SALT", "PATH", "HOME");
-    for (String name : List.of("Server", "Eliza", "Secret")) {
+        "SECRET_SALT", "PATH", "HOME", "BASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL");
+    for (String name : List.of("Server", "Eliza", "Secret", "OpenAI")) {
       JsonObject created = runtimeCall("POST", "/api/agents", new JsonObject().put("characterJson",
           new JsonObject().put("name", name).put("bio", "probe").put("plugins", List.of("@elizaos/plugin-sql"))));
       JsonObject character = created.getJsonObject("data").getJsonObject("character");
@@ -158,7 +163,8 @@ class ManagedRuntimeIT {
       JsonObject settings = stored.getJsonObject("settings");
       assertNoKeys(forbidden, settings == null ? null : settings.getJsonObject("secrets"), name + " once started");
       String body = stored.encode();
-      assertFalse(body.contains(runtime.apiKey().revealUtf8()) || body.contains(runtimeEnvironment.get("SECRET_SALT")));
+      assertFalse(body.contains(runtime.target().apiKey().orElseThrow()) || body.contains(runtimeEnvironment.get("SECRET_SALT"))
+          || body.contains(StandInModel.API_KEY));
     }
   }
 
@@ -174,7 +180,7 @@ class ManagedRuntimeIT {
     for (ProcessHandle p : tree) {
       assertFalse(p.isAlive(), "process " + p.pid() + " is gone");
     }
-    assertThrows(IOException.class, () -> new Socket("127.0.0.1", runtime.baseUrl().getPort()).close(),
+    assertThrows(IOException.class, () -> new Socket("127.0.0.1", runtime.target().url().getPort()).close(),
         "nothing listens on the runtime's port");
     runtime = null;
   }
@@ -191,8 +197,8 @@ class ManagedRuntimeIT {
   }
 
   static JsonObject runtimeCall(String method, String path, JsonObject body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(runtime.baseUrl().resolve(path))
-        .header("X-API-KEY", runtime.apiKey().revealUtf8())
+    HttpRequest request = HttpRequest.newBuilder(runtime.target().url().resolve(path))
+        .header("X-API-KEY", runtime.target().apiKey().orElseThrow())
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
         .build();

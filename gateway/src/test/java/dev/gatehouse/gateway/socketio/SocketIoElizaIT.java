@@ -88,8 +88,8 @@ class SocketIoElizaIT {
   }
 
   static JsonObject runtimeJson(String method, String path, JsonObject body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(runtime.baseUrl().resolve(path))
-        .header("X-API-KEY", runtime.apiKey().revealUtf8())
+    HttpRequest.Builder request = HttpRequest.newBuilder(runtime.target().url().resolve(path))
+        .header("X-API-KEY", runtime.target().apiKey().orElseThrow())
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body.encode()));

@@ -20,16 +20,26 @@ public final class AdminClient {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final Gateway gateway;
+  private final String fixedUrl;
   private final String adminToken;
 
   public AdminClient(Gateway gateway) throws Exception {
     this.gateway = gateway;
+    this.fixedUrl = null;
     this.adminToken = Files.readString(gateway.config().dataDir().resolve("admin-token")).trim();
   }
 
   /** A client for {@code gateway}'s admin API using the bootstrap token another node wrote. */
   public AdminClient(Gateway gateway, String adminToken) {
     this.gateway = gateway;
+    this.fixedUrl = null;
+    this.adminToken = adminToken;
+  }
+
+  /** A client for the admin API at {@code url} (a gateway running in another process). */
+  public AdminClient(String url, String adminToken) {
+    this.gateway = null;
+    this.fixedUrl = url;
     this.adminToken = adminToken;
   }
 
@@ -40,7 +50,7 @@ public final class AdminClient {
 
   /** {@code http://127.0.0.1:<admin port>}. */
   public String url() {
-    return "http://127.0.0.1:" + gateway.adminPort();
+    return gateway == null ? fixedUrl : "http://127.0.0.1:" + gateway.adminPort();
   }
 
   public String createWorkspace(String name) throws Exception {
@@ -80,6 +90,19 @@ public final class AdminClient {
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body.encode())).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** PUTs {@code body} and returns the answer as it is. */
+  public HttpResponse<String> put(String path, JsonObject body) throws Exception {
+    return http.send(request(path)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** DELETEs {@code path} and returns the answer as it is. */
+  public HttpResponse<String> delete(String path) throws Exception {
+    return http.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** GETs {@code path} and returns the answer as it is. */

@@ -10,8 +10,10 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +35,15 @@ public final class SocketIoTestClient implements AutoCloseable {
 
   private final WebSocket socket;
   private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+  private final List<String> transcript = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
 
   private SocketIoTestClient(WebSocket socket) {
     this.socket = socket;
-    socket.textMessageHandler(received::add);
+    socket.textMessageHandler(message -> {
+      transcript.add(message);
+      received.add(message);
+    });
     socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
   }
 
@@ -96,24 +102,45 @@ public final class SocketIoTestClient implements AutoCloseable {
 
   /** Skips messages until one matches; fails after 10 s. */
   public String await(Predicate<String> matching) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    return await(matching, Duration.ofSeconds(10));
+  }
+
+  /** Skips messages until one matches; fails after {@code limit}. */
+  public String await(Predicate<String> matching, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       String message = received.poll(100, TimeUnit.MILLISECONDS);
       if (message != null && matching.test(message)) {
         return message;
       }
     }
-    throw new AssertionError("no matching message within 10 s");
+    throw new AssertionError("no matching message within " + limit);
+  }
+
+  /** Every message received so far, in order. */
+  public List<String> transcript() {
+    return List.copyOf(transcript);
   }
 
   /** The open packet, then CONNECT with {@code auth}, then the runtime's CONNECT answer. */
   public void handshake(JsonObject auth) throws Exception {
+    handshake(auth, Duration.ofSeconds(10));
+  }
+
+  /**
+   * As {@link #handshake(JsonObject)}, waiting up to {@code limit} for the CONNECT answer (a
+   * workspace's runtime may have to start first).
+   */
+  public void handshake(JsonObject auth, Duration limit) throws Exception {
     String open = next();
     if (!open.startsWith("0{")) {
       throw new AssertionError("expected the Engine.IO open packet, got " + open);
     }
     connect(auth);
-    String answer = next();
+    String answer = received.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
+    if (answer == null) {
+      throw new AssertionError("no CONNECT answer within " + limit);
+    }
     if (!answer.startsWith("40")) {
       throw new AssertionError("expected a CONNECT answer, got " + answer);
     }

@@ -27,6 +27,11 @@ public final class TestGateways {
     return Await.result(Gateway.start(VERTX, config(dataDir, settings)));
   }
 
+  /** As {@link #start(Path, String...)}, with {@code environment} as the process environment. */
+  public static Gateway start(Path dataDir, Map<String, String> environment, String... settings) throws Exception {
+    return Await.result(Gateway.start(VERTX, config(dataDir, environment, settings)), java.time.Duration.ofMinutes(10));
+  }
+
   /** {@code http://127.0.0.1:<main port>}. */
   public static String mainUrl(Gateway gateway) {
     return "http://127.0.0.1:" + gateway.port();
@@ -48,6 +53,11 @@ public final class TestGateways {
   private static final Vertx VERTX = Vertx.vertx();
 
   public static GatewayConfig config(Path dataDir, String... settings) {
+    return config(dataDir, Map.of(), settings);
+  }
+
+  /** The configuration of {@link #start(Path, Map, String...)}. */
+  public static GatewayConfig config(Path dataDir, Map<String, String> environment, String... settings) {
     List<Setting> all = new ArrayList<>(List.of(
         new Setting("dataDir", dataDir.toString(), "test"),
         new Setting("server.listen", "127.0.0.1:0", "test"),
@@ -58,7 +68,6 @@ public final class TestGateways {
       int eq = s.indexOf('=');
       all.add(new Setting(s.substring(0, eq), s.substring(eq + 1), "test"));
     }
-    return new ConfigLoader().load(Optional.empty(),
-        Map.of(), all);
+    return new ConfigLoader().load(Optional.empty(), environment, all);
   }
 }

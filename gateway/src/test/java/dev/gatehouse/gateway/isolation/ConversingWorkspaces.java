@@ -1,0 +1,397 @@
+package dev.gatehouse.gateway.isolation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.gateway.ownership.ResourceKind;
+import dev.gatehouse.gateway.server.Gateway;
+import dev.gatehouse.gateway.testsupport.AdminClient;
+import dev.gatehouse.gateway.testsupport.Await;
+import dev.gatehouse.gateway.testsupport.ChatClient;
+import dev.gatehouse.gateway.testsupport.ElizaRuntimes;
+import dev.gatehouse.gateway.testsupport.SocketIoTestClient;
+import dev.gatehouse.gateway.testsupport.StandInModel;
+import dev.gatehouse.gateway.testsupport.TestGateways;
+import dev.gatehouse.secrets.format.CharacterSealer;
+import dev.gatehouse.secrets.provider.KeyProvider;
+import dev.gatehouse.secrets.provider.KeyProviders;
+import dev.gatehouse.secrets.provider.Profile;
+import dev.gatehouse.secrets.provider.local.LocalKeyringConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Workspace isolation end to end in front of the real elizaOS 1.7.2 with agents that answer (the
+ * message loop and a model plugin, pointed at the stand-in model), with the shipped policy. The
+ * users of workspaces A and B run the same flows at the same time: deploy agents (one with the
+ * same name in both), converse with one over REST and over Socket.IO, open a session, create a
+ * room and a world. Then each sees only its own items, and each workspace's token is run through
+ * the whole route matrix with the other's ids, real memories, logs and runs included. Run once
+ * per isolation mode by the subclasses.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class ConversingWorkspaces {
+
+  static final String SECRET = "sk-eliza-secret-canary-5e8a";
+  static final List<String> SCOPES = List.of("agents:read", "agents:write", "messages:read", "messages:write",
+      "memories:read", "memories:write", "media:read", "media:write");
+
+  /** The gateway under test. */
+  abstract Gateway gateway();
+
+  /** Values no answer to any client may carry: the runtime keys and salts, the secret values. */
+  abstract List<String> forbidden();
+
+  /** One workspace's user and everything its flow created and said. */
+  static final class Flow {
+    final String name;
+    final ChatClient client;
+    final Map<ResourceKind, String> ids = new EnumMap<>(ResourceKind.class);
+    final List<String> said = new ArrayList<>();
+    String soloAgent;
+
+    Flow(String name, ChatClient client) {
+      this.name = name;
+      this.client = client;
+    }
+
+    /** What nobody else may ever see: its ids and the words of its conversations. */
+    List<String> own() {
+      List<String> own = new ArrayList<>(ids.values());
+      own.remove(ChatClient.SERVER);
+      own.add(soloAgent);
+      own.addAll(said);
+      return own;
+    }
+  }
+
+  static Flow a;
+  static Flow b;
+
+  static Flow flow(Gateway gateway, String name, String subject) throws Exception {
+    AdminClient admin = new AdminClient(gateway);
+    String workspace = admin.createWorkspace("iso-" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    return new Flow(name, new ChatClient(TestGateways.mainUrl(gateway), gateway.port(), workspace, subject,
+        admin.mint(workspace, subject, SCOPES)));
+  }
+
+  String deploy(Flow who, String name) throws Exception {
+    JsonObject character = ElizaRuntimes.character(name)
+        .put("settings", new JsonObject().put("secrets", new JsonObject().put("OPENAI_API_KEY", SECRET)))
+        .put("secrets", new JsonObject().put("TOKEN", SECRET));
+    return who.client.call("POST", "/api/agents", new JsonObject().put("characterJson", character), 201)
+        .getJsonObject("data").getString("id");
+  }
+
+  /** The flow every user runs; A's and B's run at the same time. */
+  void run(Flow who, String twinName) {
+    try {
+      ChatClient client = who.client;
+      String twin = deploy(who, twinName);
+      who.ids.put(ResourceKind.AGENT, twin);
+      who.soloAgent = deploy(who, "Solo-" + who.name + "-" + UUID.randomUUID());
+      client.call("POST", "/api/agents/" + twin + "/start", null, 200);
+      who.ids.put(ResourceKind.ENTITY, client.entity());
+
+      String channel = client.openDirectChannel(twin);
+      who.ids.put(ResourceKind.CHANNEL, channel);
+      String rest = "MARK-" + who.name + "-rest-" + UUID.randomUUID();
+      assertEquals("echo: " + rest, client.askOverRest(channel, "hello " + rest));
+      String socketSaid = "MARK-" + who.name + "-socket-" + UUID.randomUUID();
+      try (SocketIoTestClient socket = client.openSocket()) {
+        client.join(socket, channel);
+        assertEquals("echo: " + socketSaid, client.askOverSocket(socket, channel, twin, "hi " + socketSaid));
+      }
+      who.said.addAll(List.of(rest, socketSaid));
+
+      JsonArray messages = client.call("GET", "/api/messaging/channels/" + channel + "/messages", null, 200)
+          .getJsonObject("data").getJsonArray("messages");
+      JsonObject mine = messages.stream().map(JsonObject.class::cast)
+          .filter(m -> String.valueOf(m.getValue("content")).contains(rest)).findFirst().orElseThrow();
+      assertEquals(client.entity(), mine.getString("authorId"), "the author is the caller's entity");
+      who.ids.put(ResourceKind.MESSAGE, mine.getString("id"));
+
+      JsonObject session = client.call("POST", "/api/messaging/sessions", new JsonObject().put("agentId", twin)
+          .put("userId", UUID.randomUUID().toString()), 201);
+      who.ids.put(ResourceKind.SESSION, session.getString("sessionId"));
+      assertEquals(client.entity(), session.getString("userId"), "the session's user is the caller's entity");
+
+      JsonObject room = client.call("POST", "/api/agents/" + twin + "/rooms",
+          new JsonObject().put("name", "room-" + who.name), 201).getJsonObject("data");
+      who.ids.put(ResourceKind.ROOM, room.getString("id"));
+      JsonObject world = client.call("POST", "/api/agents/" + twin + "/worlds",
+          new JsonObject().put("name", "world-" + who.name), 201).getJsonObject("data").getJsonObject("world");
+      who.ids.put(ResourceKind.WORLD, world.getString("id"));
+
+      JsonArray memories = client.call("GET", "/api/agents/" + twin + "/memories", null, 200)
+          .getJsonObject("data").getJsonArray("memories");
+      assertFalse(memories.isEmpty(), "the conversation left memories");
+      who.ids.put(ResourceKind.MEMORY, memories.getJsonObject(0).getString("id"));
+      JsonArray runs = client.call("GET", "/api/agents/" + twin + "/runs", null, 200)
+          .getJsonObject("data").getJsonArray("runs");
+      assertFalse(runs.isEmpty(), "the conversation left runs");
+      who.ids.put(ResourceKind.RUN, runs.getJsonObject(0).getString("runId"));
+    } catch (Exception e) {
+      throw new IllegalStateException(who.name + "'s flow failed", e);
+    }
+  }
+
+  @Test
+  @Order(1)
+  @Tag("T-ISO-006")
+  @Tag("T-ISO-005")
+  void two_workspaces_run_their_flows_concurrently_and_equal_names_stay_separate() throws Exception {
+    a = flow(gateway(), "a", "alice");
+    b = flow(gateway(), "b", "bob");
+    String twinName = "Twin-" + UUID.randomUUID();
+    CompletableFuture<Void> runA = CompletableFuture.runAsync(() -> run(a, twinName));
+    CompletableFuture<Void> runB = CompletableFuture.runAsync(() -> run(b, twinName));
+    CompletableFuture.allOf(runA, runB).get(10, TimeUnit.MINUTES);
+
+    assertNotEquals(a.ids.get(ResourceKind.AGENT), b.ids.get(ResourceKind.AGENT), "same name, two agents");
+    JsonObject agentA = a.client.call("GET", "/api/agents/" + a.ids.get(ResourceKind.AGENT), null, 200)
+        .getJsonObject("data");
+    JsonObject agentB = b.client.call("GET", "/api/agents/" + b.ids.get(ResourceKind.AGENT), null, 200)
+        .getJsonObject("data");
+    assertEquals(twinName, agentA.getString("name"));
+    assertEquals(twinName, agentB.getString("name"));
+    a.client.call("PATCH", "/api/agents/" + a.ids.get(ResourceKind.AGENT), new JsonObject().put("bio", "only A's"), 200);
+    assertNotEquals("only A's", b.client.call("GET", "/api/agents/" + b.ids.get(ResourceKind.AGENT), null, 200)
+        .getJsonObject("data").getValue("bio").toString(), "changing A's twin leaves B's alone");
+  }
+
+  @Test
+  @Order(2)
+  @Tag("T-ISO-003")
+  void every_list_shows_each_workspace_only_its_own_items() throws Exception {
+    for (Flow who : List.of(a, b)) {
+      Flow other = who == a ? b : a;
+      ChatClient client = who.client;
+      List<String> agents = ids(client.call("GET", "/api/agents", null, 200).getJsonObject("data")
+          .getJsonArray("agents"), "id");
+      assertTrue(agents.containsAll(List.of(who.ids.get(ResourceKind.AGENT), who.soloAgent)), who.name + ": " + agents);
+      assertFalse(agents.contains(other.ids.get(ResourceKind.AGENT)));
+      assertFalse(agents.contains(other.soloAgent));
+
+      assertEquals(ChatClient.SERVER, client.call("GET", "/api/messaging/message-server/current", null, 200)
+          .getJsonObject("data").getString("messageServerId"), "the workspace works in the runtime's default server");
+      List<String> channels = ids(client.call("GET", "/api/messaging/message-servers/" + ChatClient.SERVER
+          + "/channels", null, 200).getJsonObject("data").getJsonArray("channels"), "id");
+      assertTrue(channels.contains(who.ids.get(ResourceKind.CHANNEL)), channels.toString());
+      assertFalse(channels.contains(other.ids.get(ResourceKind.CHANNEL)), channels.toString());
+
+      JsonObject sessions = client.call("GET", "/api/messaging/sessions", null, 200);
+      List<String> sessionIds = ids(sessions.getJsonArray("sessions"), "sessionId");
+      assertTrue(sessionIds.contains(who.ids.get(ResourceKind.SESSION)));
+      assertFalse(sessionIds.contains(other.ids.get(ResourceKind.SESSION)));
+      assertFalse(sessions.containsKey("stats"), "no totals over all workspaces");
+
+      List<String> rooms = ids(client.call("GET", "/api/agents/" + who.ids.get(ResourceKind.AGENT) + "/rooms", null, 200)
+          .getJsonObject("data").getJsonArray("rooms"), "id");
+      assertTrue(rooms.contains(who.ids.get(ResourceKind.ROOM)), rooms.toString());
+      assertFalse(rooms.contains(other.ids.get(ResourceKind.ROOM)));
+
+      List<Object> participants = client.call("GET", "/api/messaging/channels/" + who.ids.get(ResourceKind.CHANNEL)
+          + "/participants", null, 200).getJsonArray("data").getList();
+      assertTrue(participants.contains(who.ids.get(ResourceKind.AGENT)));
+      assertFalse(participants.contains(other.ids.get(ResourceKind.AGENT)));
+    }
+  }
+
+  @Test
+  @Order(3)
+  @Tag("T-ISO-002")
+  @Tag("T-ISO-003")
+  @Tag("T-ISO-001")
+  void every_route_refuses_each_workspace_the_other_workspaces_ids() throws Exception {
+    for (Flow owner : List.of(a, b)) {
+      Flow intruder = owner == a ? b : a;
+      Map<ResourceKind, String> ids = new EnumMap<>(owner.ids);
+      // The default message server is every workspace's; a server only the owner holds stands in for it.
+      ids.remove(ResourceKind.MESSAGE_SERVER);
+      for (ResourceKind kind : ResourceKind.values()) {
+        if (!ids.containsKey(kind)) {
+          // Kinds this flow does not create (jobs, logs, media, other message servers): an owned id
+          // is enough to prove the other workspace is refused.
+          String id = UUID.randomUUID().toString();
+          assertTrue(Await.result(gateway().ownership().claim(owner.client.workspace(), kind, id)));
+          ids.put(kind, id);
+        }
+      }
+      List<IsolationMatrix.Row> rows = new IsolationMatrix(TestGateways.mainUrl(gateway()), intruder.client.token(),
+          ids, forbidden()).run();
+      assertEquals(IsolationMatrix.shippedPolicy().routes().size(), rows.size());
+      assertEquals(List.of(), rows.stream().filter(r -> !r.problems().isEmpty()).toList(),
+          intruder.name + " against " + owner.name + "'s ids");
+    }
+  }
+
+  @Test
+  @Order(4)
+  @Tag("T-SEC-011")
+  @Tag("T-SEC-012")
+  void no_answer_to_any_client_carried_the_runtime_key_the_salt_or_a_secret_value() throws Exception {
+    for (Flow who : List.of(a, b)) {
+      List<String> answers = who.client.answers();
+      assertTrue(answers.size() > 20, "the flows produced answers: " + answers.size());
+      for (String answer : answers) {
+        for (String value : forbidden()) {
+          assertFalse(answer.contains(value), "an answer carried a forbidden value");
+        }
+        assertFalse(answer.contains(StandInModel.API_KEY), "an answer carried the model key");
+        assertFalse(answer.contains("\"secrets\""), "an answer carried a secrets section");
+      }
+    }
+  }
+
+  @Test
+  @Order(5)
+  @Tag("T-ISO-010")
+  void filtered_answers_carry_no_validator_or_cors_grant_and_conditional_requests_are_not_forwarded()
+      throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String list = TestGateways.mainUrl(gateway()) + "/api/agents";
+
+    HttpResponse<String> listed = http.send(HttpRequest.newBuilder(URI.create(list))
+        .header("Authorization", "Bearer " + b.client.token()).header("Origin", "https://elsewhere.example").build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> conditional = http.send(HttpRequest.newBuilder(URI.create(list))
+        .header("Authorization", "Bearer " + b.client.token()).header("If-None-Match", "*").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, listed.statusCode());
+    assertEquals(Optional.empty(), listed.headers().firstValue("ETag"), "a validator of the unfiltered list");
+    assertEquals(Optional.empty(), listed.headers().firstValue("Last-Modified"));
+    assertEquals(List.of(), listed.headers().map().keySet().stream()
+        .filter(name -> name.toLowerCase(Locale.ROOT).startsWith("access-control-")).toList(), "the runtime's CORS grant");
+    assertEquals(200, conditional.statusCode(), "a 304 would tell whether data B never sees changed");
+    assertTrue(conditional.body().contains(b.ids.get(ResourceKind.AGENT)));
+  }
+
+  @Test
+  @Order(6)
+  @Tag("T-ISO-011")
+  void a_websocket_upgrade_on_a_filtered_route_is_refused_before_the_runtime() throws Exception {
+    String raw;
+    try (Socket socket = new Socket("127.0.0.1", gateway().port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /api/agents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + b.client.token() + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+          + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      byte[] chunk = new byte[8192];
+      try {
+        for (int n; (n = socket.getInputStream().read(chunk)) > 0 && !answer.toString(StandardCharsets.UTF_8).contains("}");) {
+          answer.write(chunk, 0, n);
+        }
+      } catch (SocketTimeoutException e) {
+        // Whatever arrived is the answer.
+      }
+      raw = answer.toString(StandardCharsets.UTF_8);
+    }
+
+    assertTrue(raw.startsWith("HTTP/1.1 400"), raw.lines().findFirst().orElse("no answer"));
+    assertTrue(raw.endsWith("{\"error\":\"bad_request\"}"), "the generic refusal, no list");
+    for (String own : a.own()) {
+      assertFalse(raw.contains(own), "nothing of A's");
+    }
+  }
+
+  @Test
+  @Order(7)
+  @Tag("T-ISO-012")
+  void another_spelling_of_a_foreign_agent_id_is_the_same_agent_and_stays_refused() throws Exception {
+    String victim = a.ids.get(ResourceKind.AGENT);
+    String upper = victim.toUpperCase(Locale.ROOT);
+    ObjectNode sealed;
+    try (KeyProvider provider = KeyProviders.open(Profile.DEVELOPMENT,
+        new LocalKeyringConfig(gateway().config().secrets().keyring(), gateway().config().secrets().keyName()))) {
+      sealed = new CharacterSealer(provider).seal((ObjectNode) new ObjectMapper().readTree(
+          ElizaRuntimes.character("Impostor").put("id", upper).encode()));
+    }
+
+    HttpResponse<String> deployed = b.client.send("POST", "/api/agents",
+        new JsonObject().put("characterJson", new JsonObject(sealed.toString())));
+    HttpResponse<String> read = b.client.send("GET", "/api/agents/" + upper, null);
+    HttpResponse<String> patched = b.client.send("PATCH", "/api/agents/" + upper, new JsonObject().put("bio", "B's now"));
+    HttpResponse<String> unhyphenated = b.client.send("GET", "/api/agents/" + victim.replace("-", ""), null);
+
+    assertEquals(403, deployed.statusCode(), "the id is A's in any spelling: " + deployed.body());
+    for (HttpResponse<String> refused : List.of(read, patched, unhyphenated)) {
+      assertTrue(refused.statusCode() >= 400, refused.statusCode() + " " + refused.body());
+      assertFalse(refused.body().contains("Twin-"), "nothing of A's agent");
+    }
+    JsonObject agent = a.client.call("GET", "/api/agents/" + victim, null, 200).getJsonObject("data");
+    assertNotEquals("B's now", String.valueOf(agent.getValue("bio")));
+    assertTrue(agent.getString("name").startsWith("Twin-"), "A's agent is still A's");
+  }
+
+  @Test
+  @Order(8)
+  @Tag("T-ISO-009")
+  @Tag("T-ISO-013")
+  void nothing_b_reads_about_its_own_agent_holds_anything_of_a() throws Exception {
+    String agent = b.ids.get(ResourceKind.AGENT);
+    String room = b.ids.get(ResourceKind.ROOM);
+    List<String> reads = List.of(
+        "/api/agents/" + agent + "/logs",
+        "/api/agents/" + agent + "/logs?count=1000",
+        "/api/agents/" + agent + "/runs?limit=1000",
+        "/api/agents/" + agent + "/runs/" + b.ids.get(ResourceKind.RUN),
+        "/api/agents/" + agent + "/rooms",
+        "/api/agents/" + agent + "/rooms/" + room,
+        "/api/agents/" + agent + "/rooms/" + room + "/memories",
+        "/api/agents/" + agent + "/memories",
+        "/api/agents/" + agent + "/memories?tableName=messages",
+        "/api/memory/" + agent + "/memories",
+        "/api/memory/" + agent + "/rooms",
+        "/api/messaging/message-servers/" + ChatClient.SERVER + "/channels",
+        "/api/messaging/message-servers/" + ChatClient.SERVER + "/agents",
+        "/api/messaging/channels/" + b.ids.get(ResourceKind.CHANNEL) + "/messages",
+        "/api/messaging/channels/" + b.ids.get(ResourceKind.CHANNEL) + "/participants",
+        "/api/messaging/sessions",
+        "/api/agents");
+    List<String> ofA = a.own();
+    for (String read : reads) {
+      var answer = b.client.send("GET", read, null);
+      assertEquals(200, answer.statusCode(), read + ": " + answer.body());
+      for (String theirs : ofA) {
+        assertFalse(answer.body().contains(theirs), () -> read + " showed B something of A's: " + theirs);
+      }
+    }
+    String logs = b.client.call("GET", "/api/agents/" + agent + "/logs?count=1000", null, 200).encode();
+    assertTrue(b.said.stream().allMatch(logs::contains), "B's own model calls are in its logs");
+  }
+
+  static List<String> ids(JsonArray items, String field) {
+    return items.stream().map(item -> ((JsonObject) item).getString(field)).toList();
+  }
+}
