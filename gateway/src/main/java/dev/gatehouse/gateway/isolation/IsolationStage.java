@@ -214,6 +214,9 @@ public final class IsolationStage {
     Future<Void> identityRecorded = rules.identity().isEmpty() ? Future.succeededFuture()
         : recordEntity(caller);
     return identityRecorded
+        .compose(v -> Attachments.allowed(json, (kind, id) -> registry.owns(caller.workspace(), kind, id)))
+        .compose(allowed -> allowed ? Future.succeededFuture()
+            : Future.<Void>failedFuture(Refusal.badRequest(Attachments.REFUSED)))
         .compose(v -> fill(caller, rules, json))
         .compose(v -> {
           List<Future<Void>> checks = new ArrayList<>();

@@ -35,4 +35,9 @@ public interface ChannelAccess {
 
   /** Whether the agent belongs to the workspace. */
   Future<Boolean> ownsAgent(String workspaceId, String agentId);
+
+  /** Whether the uploaded media file belongs to the workspace; none does unless overridden. */
+  default Future<Boolean> ownsMedia(String workspaceId, String filename) {
+    return Future.succeededFuture(false);
+  }
 }

@@ -1,10 +1,14 @@
 package dev.gatehouse.gateway.socketio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.authn.Principal;
+import dev.gatehouse.gateway.isolation.Attachments;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,17 +24,22 @@ import java.util.function.Function;
  *       around either;
  *   <li>only when the channel ({@code channelId}, else {@code roomId}, as the runtime reads it),
  *       the message server and every agent named ({@code agentId}; for a send, the direct-message
- *       targets) belong to the caller's workspace.
+ *       targets) belong to the caller's workspace, and a send's attachments name only the
+ *       workspace's own media ({@link Attachments}).
  * </ul>
  *
  * An allowed event is forwarded rebuilt: the event name and one payload (extra arguments
- * dropped), {@code channelId} and {@code roomId} both set to the checked channel, {@code entityId}
- * (and for a send {@code senderId}) set to the caller's entity id, and {@code metadata.originalId}
- * removed (the runtime would let it override the entity it records). Everything else is refused:
+ * dropped), {@code channelId} and {@code roomId} both set to the checked channel, a send's
+ * {@code senderId} set to the caller's entity id, {@code entityId} removed and, from the metadata,
+ * {@code originalId} (the runtime would let it override the entity it records), {@code isDm} and
+ * {@code channelType} (with either, the runtime announces the caller to its first-loaded agent,
+ * whichever workspace owns it). Everything else is refused:
  * log subscriptions ({@code subscribe_logs}, {@code unsubscribe_logs}, {@code update_log_filters}),
  * unknown events, malformed payloads.
  */
 final class EventPolicy {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static final String JOIN = "1";
   static final String SEND = "2";
@@ -154,15 +163,39 @@ final class EventPolicy {
       }
       JsonObject rewritten = payload.copy()
           .put("channelId", channel)
-          .put("roomId", channel)
-          .put("entityId", entityId);
+          .put("roomId", channel);
+      // The runtime announces a joiner (a join naming an entity, a send marked as a DM) to the
+      // first agent it loaded, whatever workspace owns that agent, which then records rooms and
+      // entities naming this workspace's channel. The channel's own type still marks it a DM.
+      rewritten.remove("entityId");
       if (!join) {
         rewritten.put("senderId", entityId);
       }
       if (rewritten.getValue("metadata") instanceof JsonObject meta) {
         meta.remove("originalId");
+        meta.remove("isDm");
+        meta.remove("channelType");
       }
       return Future.succeededFuture(new Checked(Verdict.allow(type, ids, null), rewritten));
+    }).compose(checked -> join || !checked.verdict().allowed() ? Future.succeededFuture(checked)
+        : attachmentsAllowed(workspace, payload).transform(allowed -> allowed.succeeded() && allowed.result()
+            ? Future.succeededFuture(checked)
+            : Checked.refused(allowed.failed() ? "ownership_unavailable" : Attachments.REFUSED, type, ids)));
+  }
+
+  /** A send's attachments may name only the workspace's own uploaded media (see {@link Attachments}). */
+  private Future<Boolean> attachmentsAllowed(String workspace, JsonObject payload) {
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(payload.encode());
+    } catch (IOException e) {
+      return Future.succeededFuture(false);
+    }
+    return Attachments.allowed(tree, (kind, id) -> switch (kind) {
+      case AGENT -> access.ownsAgent(workspace, id);
+      case CHANNEL -> access.ownsChannel(workspace, id);
+      case MEDIA -> access.ownsMedia(workspace, id);
+      default -> Future.succeededFuture(false);
     });
   }
 

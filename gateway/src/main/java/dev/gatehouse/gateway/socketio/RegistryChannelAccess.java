@@ -6,7 +6,8 @@ import io.vertx.core.Future;
 
 /**
  * The Socket.IO endpoint's view of the ownership registry: the same records the HTTP isolation
- * stage writes when a workspace creates channels, message servers and agents through the gateway.
+ * stage writes when a workspace creates channels, message servers, agents and media through the
+ * gateway.
  */
 public final class RegistryChannelAccess implements ChannelAccess {
 
@@ -29,5 +30,10 @@ public final class RegistryChannelAccess implements ChannelAccess {
   @Override
   public Future<Boolean> ownsAgent(String workspaceId, String agentId) {
     return registry.owns(workspaceId, ResourceKind.AGENT, agentId);
+  }
+
+  @Override
+  public Future<Boolean> ownsMedia(String workspaceId, String filename) {
+    return registry.owns(workspaceId, ResourceKind.MEDIA, filename);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.gateway.ownership.ResourceKind;
 import dev.gatehouse.gateway.server.Gateway;
 import dev.gatehouse.gateway.testsupport.AdminClient;
@@ -16,6 +17,8 @@ import dev.gatehouse.gateway.testsupport.ElizaRuntimes;
 import dev.gatehouse.gateway.testsupport.SocketIoTestClient;
 import dev.gatehouse.gateway.testsupport.StandInModel;
 import dev.gatehouse.gateway.testsupport.TestGateways;
+import dev.gatehouse.gateway.tier.RuntimeLease;
+import dev.gatehouse.gateway.tier.RuntimeTarget;
 import dev.gatehouse.secrets.format.CharacterSealer;
 import dev.gatehouse.secrets.provider.KeyProvider;
 import dev.gatehouse.secrets.provider.KeyProviders;
@@ -24,6 +27,7 @@ import dev.gatehouse.secrets.provider.local.LocalKeyringConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -40,6 +44,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -389,6 +394,88 @@ abstract class ConversingWorkspaces {
     }
     String logs = b.client.call("GET", "/api/agents/" + agent + "/logs?count=1000", null, 200).encode();
     assertTrue(b.said.stream().allMatch(logs::contains), "B's own model calls are in its logs");
+  }
+
+  @Test
+  @Order(9)
+  @Tag("T-ISO-014")
+  @Tag("T-ISO-008")
+  void attachments_naming_anything_but_the_workspaces_own_media_are_refused_and_never_fetched() throws Exception {
+    AtomicInteger fetched = new AtomicInteger();
+    HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    target.createContext("/", exchange -> {
+      fetched.incrementAndGet();
+      byte[] text = "MARK-fetched-secret".getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(200, text.length);
+      exchange.getResponseBody().write(text);
+      exchange.close();
+    });
+    target.start();
+    try {
+      String channel = b.ids.get(ResourceKind.CHANNEL);
+      String loopback = "http://127.0.0.1:" + target.getAddress().getPort() + "/doc.txt";
+      String foreignMedia = "/media/uploads/agents/" + a.ids.get(ResourceKind.AGENT) + "/notes.txt";
+      List<HttpResponse<String>> refused = new ArrayList<>();
+      for (String url : List.of(loopback, foreignMedia)) {
+        JsonArray attachments = new JsonArray().add(new JsonObject().put("id", UUID.randomUUID().toString())
+            .put("url", url).put("title", "doc").put("contentType", "document"));
+        refused.add(b.client.send("POST", "/api/messaging/channels/" + channel + "/messages", new JsonObject()
+            .put("content", "read this").put("transport", "http").put("metadata", new JsonObject()
+                .put("attachments", attachments))));
+        refused.add(b.client.send("POST", "/api/messaging/channels/" + channel + "/messages", new JsonObject()
+            .put("content", "read this").put("transport", "http").put("attachments", attachments)));
+      }
+      Thread.sleep(1_000);
+
+      for (HttpResponse<String> answer : refused) {
+        assertEquals(400, answer.statusCode(), answer.body());
+        assertEquals("{\"error\":\"bad_request\"}", answer.body());
+      }
+      assertEquals(0, fetched.get(), "the runtime fetched nothing");
+    } finally {
+      target.stop(0);
+    }
+  }
+
+  @Test
+  @Order(10)
+  @Tag("T-ISO-015")
+  void the_runtime_records_no_room_of_a_workspaces_channel_for_another_workspaces_agent() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (Flow who : List.of(a, b)) {
+      RuntimeLease lease = Await.result(gateway().runtimes().acquire(Optional.of(who.client.workspace())));
+      lease.release();
+      RuntimeTarget runtime = lease.target();
+      JsonArray agents = direct(http, runtime, "/api/agents").getJsonObject("data").getJsonArray("agents");
+      Map<String, Flow> channels = Map.of(a.ids.get(ResourceKind.CHANNEL), a, b.ids.get(ResourceKind.CHANNEL), b);
+      for (Object agent : agents) {
+        String agentId = ((JsonObject) agent).getString("id");
+        HttpResponse<String> listed = http.send(HttpRequest.newBuilder(URI.create(runtime.url() + "/api/agents/"
+            + agentId + "/rooms")).header("X-API-KEY", runtime.apiKey().orElseThrow()).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (listed.statusCode() == 404) {
+          // Not running: only running agents are announced to, and list rooms.
+          continue;
+        }
+        assertEquals(200, listed.statusCode(), listed.body());
+        for (Object room : new JsonObject(listed.body()).getJsonObject("data").getJsonArray("rooms")) {
+          Flow owner = channels.get(((JsonObject) room).getString("channelId"));
+          if (owner != null) {
+            assertTrue(agentId.equals(owner.ids.get(ResourceKind.AGENT)) || agentId.equals(owner.soloAgent),
+                "agent " + agentId + " holds a room of " + owner.name + "'s channel");
+          }
+        }
+      }
+    }
+  }
+
+  /** A GET straight to the runtime with its key, as only the gateway can. */
+  static JsonObject direct(HttpClient http, RuntimeTarget runtime, String path) throws Exception {
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(runtime.url() + path))
+        .header("X-API-KEY", runtime.apiKey().orElseThrow()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, answer.statusCode(), path);
+    return new JsonObject(answer.body());
   }
 
   static List<String> ids(JsonArray items, String field) {

@@ -43,7 +43,7 @@ class EventPolicyTest {
   }
 
   @Test
-  void an_allowed_join_is_rebuilt_with_the_checked_channel_and_the_callers_entity() throws Exception {
+  void an_allowed_join_is_rebuilt_with_the_checked_channel_and_names_no_entity() throws Exception {
     Verdict verdict = decide("27" + new JsonArray().add("1")
         .add(own().put("roomId", "chan-b").put("entityId", "spoofed").put("agentId", "agent-a"))
         .add("extra argument").encode(), CHATTER);
@@ -53,7 +53,7 @@ class EventPolicyTest {
     assertEquals(2, args.size(), "extra arguments are dropped");
     JsonObject payload = args.getJsonObject(1);
     assertEquals("chan-a", payload.getString("roomId"));
-    assertEquals(ENTITY, payload.getString("entityId"));
+    assertFalse(payload.containsKey("entityId"), "the runtime would announce the joiner to a foreign agent");
     assertEquals("agent-a", verdict.resourceIds().get("agentId"));
     assertEquals(EventPolicy.TYPE_JOIN, verdict.messageType());
   }
@@ -67,14 +67,17 @@ class EventPolicyTest {
   }
 
   @Test
-  void a_send_forces_sender_and_entity_and_drops_a_metadata_original_id() throws Exception {
-    Verdict verdict = emit("2", own().put("senderId", "spoofed").put("message", "hi")
-        .put("metadata", new JsonObject().put("originalId", "spoofed").put("channelType", "GROUP")));
+  @Tag("T-ISO-015")
+  void a_send_forces_the_sender_and_drops_the_entity_an_original_id_and_the_dm_markers() throws Exception {
+    Verdict verdict = emit("2", own().put("senderId", "spoofed").put("entityId", "spoofed").put("message", "hi")
+        .put("metadata", new JsonObject().put("originalId", "spoofed").put("channelType", "DM").put("isDm", true)
+            .put("targetUserId", "agent-a")));
     assertTrue(verdict.allowed(), verdict.reason());
     JsonObject payload = new JsonArray(verdict.forward().substring(2)).getJsonObject(1);
     assertEquals(ENTITY, payload.getString("senderId"));
-    assertEquals(ENTITY, payload.getString("entityId"));
-    assertEquals(new JsonObject().put("channelType", "GROUP"), payload.getJsonObject("metadata"));
+    assertFalse(payload.containsKey("entityId"));
+    assertEquals(new JsonObject().put("targetUserId", "agent-a"), payload.getJsonObject("metadata"),
+        "with isDm or channelType DM the runtime announces the sender to its first-loaded agent");
     assertFalse(verdict.forward().contains("spoofed"));
   }
 

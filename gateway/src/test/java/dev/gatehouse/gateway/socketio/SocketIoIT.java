@@ -236,16 +236,16 @@ class SocketIoIT {
   @Test
   @Tag("T-ISO-004")
   @Tag("T-ISO-005")
-  void joining_an_own_channel_is_forwarded_with_the_callers_entity_id() throws Exception {
+  void joining_an_own_channel_is_forwarded_without_an_entity_or_dm_markers() throws Exception {
     try (SocketIoTestClient client = connected("joiner")) {
       FakeSocketIoRuntime.Connection upstream = runtime().awaitConnection();
       client.emit("1", join(CHANNEL_A, SERVER_A).put("agentId", AGENT_A).put("entityId", UUID.randomUUID().toString())
           .put("metadata", new JsonObject().put("originalId", "someone-else").put("isDm", false)));
       JsonObject forwarded = payloadOf(upstream.awaitFrame(f -> f.startsWith("42[\"1\"")));
-      assertEquals(entityA("joiner"), forwarded.getString("entityId"));
+      assertFalse(forwarded.containsKey("entityId"), "a client-named entity never reaches the runtime");
       assertEquals(CHANNEL_A, forwarded.getString("channelId"));
       assertEquals(CHANNEL_A, forwarded.getString("roomId"));
-      assertEquals(new JsonObject().put("isDm", false), forwarded.getJsonObject("metadata"));
+      assertEquals(new JsonObject(), forwarded.getJsonObject("metadata"));
     }
     assertEquals(1, countEvents("joiner", "allowed", "socketio.join", null));
     assertTrue(resourceIds("joiner", "socketio.join").stream().allMatch(ids -> ids.contains(CHANNEL_A) && ids.contains(AGENT_A)));
@@ -376,7 +376,12 @@ class SocketIoIT {
     try (SocketIoTestClient client = connected("flood")) {
       FakeSocketIoRuntime.Connection upstream = runtime().awaitConnection();
       for (int i = 0; i < BURST + 4 && !client.isClosed(); i++) {
-        client.emit("1", join(CHANNEL_A, SERVER_A));
+        try {
+          client.emit("1", join(CHANNEL_A, SERVER_A));
+        } catch (java.util.concurrent.ExecutionException closedMeanwhile) {
+          // The gateway closed the socket between the check and this send: what the test waits for.
+          break;
+        }
       }
       assertEquals(1008, client.awaitClose(Duration.ofSeconds(5)));
       long forwarded = upstream.frames().stream().filter(f -> f.startsWith("42")).count();

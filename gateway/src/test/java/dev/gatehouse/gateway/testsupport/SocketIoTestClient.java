@@ -128,11 +128,14 @@ public final class SocketIoTestClient implements AutoCloseable {
   }
 
   /**
-   * As {@link #handshake(JsonObject)}, waiting up to {@code limit} for the CONNECT answer (a
-   * workspace's runtime may have to start first).
+   * As {@link #handshake(JsonObject)}, waiting up to {@code limit} for the open packet and for
+   * the CONNECT answer (a workspace's runtime may have to start first, on a busy machine).
    */
   public void handshake(JsonObject auth, Duration limit) throws Exception {
-    String open = next();
+    String open = received.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
+    if (open == null) {
+      throw new AssertionError("no Engine.IO open packet within " + limit);
+    }
     if (!open.startsWith("0{")) {
       throw new AssertionError("expected the Engine.IO open packet, got " + open);
     }
