@@ -309,7 +309,8 @@ class AuditWriterIT {
     for (int i = 1; i <= 3; i++) {
       assertTrue(writer.record(SampleEvents.allowed(i, "ws-1", Instant.now())));
       long expected = i;
-      Waiting.until("event " + i + " is stored", PATIENCE, () -> stored(node) == expected);
+      // Each batch's timer is recorded just after its rows become visible.
+      Waiting.until("event " + i + " is stored", PATIENCE, () -> stored(node) == expected && batches(node) == expected);
     }
     assertEquals(3, batches(node));
     writer.close().await();
