@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.errors.ErrorBody;
+import dev.gatehouse.gateway.token.ExternalRevocation;
 import dev.gatehouse.gateway.token.MintRefusedException;
 import dev.gatehouse.gateway.token.MintRequest;
 import dev.gatehouse.gateway.token.TokenMinter;
@@ -32,6 +34,11 @@ import java.util.Set;
  *   <li>{@code GET /{jti}};</li>
  *   <li>{@code POST /revoke} with exactly one of {@code jti}, {@code subject}, {@code workspace}
  *       (and an optional {@code reason}) → the revoked jtis; 404 if a jti is not a live token.</li>
+ *   <li>{@code POST /revoke} with {@code issuer} (a registered external issuer) and exactly one of
+ *       {@code jti} or {@code subject} → that issuer's token, or every token of that subject issued
+ *       until now, is refused on every node from then on: {@code {"issuer", "jti"|"subject",
+ *       "revokedAt", "until"}}; 404 for an issuer that is not registered. Gatehouse keeps no list of
+ *       external tokens, so the answer names the revocation, not the tokens it covered.</li>
  * </ul>
  */
 public final class TokenRoutes implements AdminRoutes {
@@ -43,11 +50,13 @@ public final class TokenRoutes implements AdminRoutes {
   private final TokenMinter minter;
   private final TokenStore store;
   private final TokenRevoker revoker;
+  private final IssuerRegistry issuers;
 
-  public TokenRoutes(TokenMinter minter, TokenStore store, TokenRevoker revoker) {
+  public TokenRoutes(TokenMinter minter, TokenStore store, TokenRevoker revoker, IssuerRegistry issuers) {
     this.minter = minter;
     this.store = store;
     this.revoker = revoker;
+    this.issuers = issuers;
   }
 
   @Override
@@ -165,6 +174,10 @@ public final class TokenRoutes implements AdminRoutes {
       AdminReplies.refuse(ctx, 400, "invalid_request");
       return;
     }
+    if (b.containsKey("issuer")) {
+      revokeExternal(ctx, b, reason);
+      return;
+    }
     Future<List<TokenRecord>> revoked;
     if (b.getValue("jti") instanceof String jti) {
       revoked = revoker.revokeJti(jti, reason);
@@ -187,6 +200,35 @@ public final class TokenRoutes implements AdminRoutes {
         done.result().forEach(t -> jtis.add(t.jti()));
         AdminReplies.json(ctx, 200, new JsonObject().put("revoked", jtis.size()).put("jtis", jtis));
       }
+    });
+  }
+
+  private void revokeExternal(RoutingContext ctx, JsonObject b, String reason) {
+    ExternalRevocation.Target target;
+    if (!(b.getValue("issuer") instanceof String issuer) || b.containsKey("workspace")) {
+      AdminReplies.refuse(ctx, 400, "invalid_request");
+      return;
+    } else if (b.getValue("jti") instanceof String jti && !jti.isEmpty()) {
+      target = ExternalRevocation.Target.jti(issuer, jti);
+    } else if (b.getValue("subject") instanceof String subject && !subject.isEmpty()) {
+      target = ExternalRevocation.Target.subject(issuer, subject);
+    } else {
+      AdminReplies.refuse(ctx, 400, "invalid_request");
+      return;
+    }
+    if (!issuers.registered(issuer)) {
+      AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+      return;
+    }
+    revoker.revokeExternal(target, reason).onComplete(done -> {
+      if (done.failed()) {
+        AdminReplies.unavailable(ctx, done.cause());
+        return;
+      }
+      ExternalRevocation revocation = done.result();
+      AdminReplies.json(ctx, 200, new JsonObject().put("issuer", issuer)
+          .put(target.kind() == ExternalRevocation.Kind.JTI ? "jti" : "subject", target.value())
+          .put("revokedAt", revocation.revokedAt().toString()).put("until", revocation.expiresAt().toString()));
     });
   }
 

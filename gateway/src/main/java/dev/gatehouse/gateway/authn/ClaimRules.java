@@ -12,8 +12,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@code iss} equals the issuer; {@code aud} is exactly the audience (a string, or an array
  *       holding only it: a token meant for several services is refused);</li>
- *   <li>{@code sub}, {@code jti} and the workspace claim are non-empty strings; the scope claim is
- *       a space-separated string or an array of strings;</li>
+ *   <li>{@code sub}, {@code jti} and the workspace claim are non-empty strings; the workspace claim
+ *       is a UUID ({@link WorkspaceClaim}, canonicalized to lower case); the scope claim is a
+ *       space-separated string or an array of strings;</li>
  *   <li>{@code exp} and {@code iat} are integers (NumericDate without fraction), {@code nbf} too if
  *       present; {@code now < exp + leeway}, {@code iat <= now + leeway}, {@code nbf <= now + leeway};
  *       {@code 0 < exp - iat <= maxLifetime}.</li>
@@ -39,9 +40,13 @@ record ClaimRules(String issuer, String audience, String workspaceClaim, String 
     }
     String subject = string(claims.get("sub"));
     String jti = string(claims.get("jti"));
-    String workspace = string(claims.get(workspaceClaim));
-    if (subject == null || jti == null || workspace == null) {
+    String workspaceText = string(claims.get(workspaceClaim));
+    if (subject == null || jti == null || workspaceText == null) {
       return AuthnResult.rejected("missing_claim");
+    }
+    var workspace = WorkspaceClaim.canonical(workspaceText);
+    if (workspace.isEmpty()) {
+      return AuthnResult.rejected("bad_workspace_claim");
     }
     Set<String> scopes = scopes(claims.get(scopeClaim));
     if (scopes == null) {
@@ -67,7 +72,8 @@ record ClaimRules(String issuer, String audience, String workspaceClaim, String 
       return AuthnResult.rejected("lifetime_too_long");
     }
     return new AuthnResult.Authenticated(
-        new Principal(subject, workspace, scopes, jti, Instant.ofEpochSecond(exp), issuer));
+        new Principal(subject, workspace.get(), scopes, jti, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp),
+            issuer));
   }
 
   private static String string(Object value) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,11 @@ public final class IssuerRegistry {
 
   /** Minimum interval between JWKS refetches triggered by unknown kids (production value). */
   public static final Duration DEFAULT_MIN_REFETCH = Duration.ofSeconds(30);
+  /**
+   * How long a fetched key set is used before it is fetched again ({@code tokens.jwksCacheDuration}):
+   * a key the issuer removed stops verifying, cached tokens included, at most this long after.
+   */
+  public static final Duration DEFAULT_CACHE_DURATION = Duration.ofMinutes(5);
   static final int CONNECT_TIMEOUT_MS = 3000;
 
   private static final Logger LOG = LoggerFactory.getLogger(IssuerRegistry.class);
@@ -41,14 +47,21 @@ public final class IssuerRegistry {
   private final Pool pool;
   private final HttpClient client;
   private final Duration minRefetch;
+  private final Duration cacheDuration;
   private final Clock clock;
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
   private volatile Map<String, Registered> issuers = Map.of();
 
-  public IssuerRegistry(Vertx vertx, Pool pool, ChangeFeed feed, Duration minRefetch, Clock clock) {
+  /**
+   * @param cacheDuration how long a fetched key set is used; unknown kids refetch at most every
+   *                      {@code minRefetch} or {@code cacheDuration}, whichever is shorter
+   */
+  public IssuerRegistry(Vertx vertx, Pool pool, ChangeFeed feed, Duration minRefetch, Duration cacheDuration,
+      Clock clock) {
     this.pool = pool;
-    this.minRefetch = minRefetch;
+    this.minRefetch = minRefetch.compareTo(cacheDuration) < 0 ? minRefetch : cacheDuration;
+    this.cacheDuration = cacheDuration;
     this.clock = clock;
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS)
         .setVerifyHost(true));
@@ -68,6 +81,10 @@ public final class IssuerRegistry {
     return Optional.ofNullable(issuers.get(iss));
   }
 
+  public boolean registered(String iss) {
+    return issuers.containsKey(iss);
+  }
+
   public List<IssuerConfig> list() {
     return issuers.values().stream().map(Registered::config).sorted((a, b) -> a.iss().compareTo(b.iss())).toList();
   }
@@ -75,11 +92,14 @@ public final class IssuerRegistry {
   /** Adds or replaces an issuer on every node. */
   public Future<Void> put(IssuerConfig config) {
     return pool.withTransaction(conn -> conn
-        .preparedQuery("INSERT INTO issuers (iss, jwks_url, audience, workspace_claim, scope_claim, allowed_algs) "
-            + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (iss) DO UPDATE SET jwks_url = $2, audience = $3, "
-            + "workspace_claim = $4, scope_claim = $5, allowed_algs = $6")
-        .execute(Tuple.of(config.iss(), config.jwksUrl().toString(), config.audience(), config.workspaceClaim(),
-            config.scopeClaim(), config.allowedAlgs().toArray(new String[0])))
+        .preparedQuery("INSERT INTO issuers (iss, jwks_url, audience, workspace_claim, scope_claim, allowed_algs, "
+            + "allowed_workspaces, allowed_scopes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+            + "ON CONFLICT (iss) DO UPDATE SET jwks_url = $2, audience = $3, workspace_claim = $4, scope_claim = $5, "
+            + "allowed_algs = $6, allowed_workspaces = $7, allowed_scopes = $8")
+        .execute(Tuple.wrap(List.of(config.iss(), config.jwksUrl().toString(), config.audience(),
+            config.workspaceClaim(), config.scopeClaim(), config.allowedAlgs().toArray(new String[0]),
+            config.allowedWorkspaces().stream().map(UUID::fromString).toArray(UUID[]::new),
+            config.allowedScopes().toArray(new String[0]))))
         .compose(v -> ChangeFeed.publish(conn, ChangeFeed.ISSUERS)))
         .compose(v -> reload());
   }
@@ -98,18 +118,21 @@ public final class IssuerRegistry {
 
   private Future<Void> reload() {
     long ticket = started.incrementAndGet();
-    return pool.query("SELECT iss, jwks_url, audience, workspace_claim, scope_claim, allowed_algs FROM issuers")
+    return pool.query("SELECT iss, jwks_url, audience, workspace_claim, scope_claim, allowed_algs, "
+            + "allowed_workspaces::text[] AS allowed_workspaces, allowed_scopes FROM issuers")
         .execute()
         .<Void>map(rows -> {
           Map<String, Registered> next = new HashMap<>();
           for (Row row : rows) {
             IssuerConfig config = new IssuerConfig(row.getString("iss"), URI.create(row.getString("jwks_url")),
                 row.getString("audience"), row.getString("workspace_claim"), row.getString("scope_claim"),
-                Set.copyOf(Arrays.asList(row.getArrayOfStrings("allowed_algs"))));
+                Set.copyOf(Arrays.asList(row.getArrayOfStrings("allowed_algs"))),
+                Set.copyOf(Arrays.asList(row.getArrayOfStrings("allowed_workspaces"))),
+                Set.copyOf(Arrays.asList(row.getArrayOfStrings("allowed_scopes"))));
             Registered previous = issuers.get(config.iss());
             // Keep the fetched key set when nothing about the issuer changed.
             next.put(config.iss(), previous != null && previous.config().equals(config) ? previous
-                : new Registered(config, new RemoteJwks(client, config.jwksUrl(), minRefetch, clock)));
+                : new Registered(config, new RemoteJwks(client, config.jwksUrl(), minRefetch, cacheDuration, clock)));
           }
           synchronized (this) {
             if (ticket > applied.get()) {

@@ -5,10 +5,11 @@ import java.util.Set;
 
 /**
  * Who a verified token speaks for: built only by {@link TokenVerifier} after the signature and
- * every claim rule passed. {@code workspace} is compared exactly, never by prefix or suffix.
+ * every claim rule passed. {@code workspace} is a canonical lower-case UUID, compared exactly, never
+ * by prefix or suffix.
  */
-public record Principal(String subject, String workspace, Set<String> scopes, String jti, Instant expiresAt,
-    String issuer) {
+public record Principal(String subject, String workspace, Set<String> scopes, String jti, Instant issuedAt,
+    Instant expiresAt, String issuer) {
 
   public Principal {
     scopes = Set.copyOf(scopes);

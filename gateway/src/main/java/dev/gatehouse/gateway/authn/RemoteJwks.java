@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Rate limit</b>: a lookup for an unknown {@code kid} refetches at most once per
  *       {@code minRefetch}; unknown kids are remembered (negative cache, bounded) for as long.
  *       A flood of random kids therefore causes a bounded number of fetches.</li>
+ *   <li><b>Freshness</b>: a fetched set is used for {@code freshFor}; the first lookup after that
+ *       refetches, so a key the issuer removed stops verifying within {@code freshFor}.</li>
  *   <li><b>Stale if error</b>: a failed refresh keeps serving the last good set for at most
  *       {@link #STALE_MAX} after it was fetched; after that lookups fail (deny).</li>
  *   <li>Only asymmetric signature keys are kept: {@code oct} keys, RSA keys under 2048 bits and
@@ -38,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RemoteJwks {
 
-  static final Duration FRESH_FOR = Duration.ofMinutes(5);
   static final Duration STALE_MAX = Duration.ofHours(1);
   static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
   static final int MAX_BODY_BYTES = 64 * 1024;
@@ -50,6 +51,7 @@ final class RemoteJwks {
   private final HttpClient client;
   private final URI url;
   private final Duration minRefetch;
+  private final Duration freshFor;
   private final Clock clock;
   private final Map<String, Instant> unknownKids = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -62,16 +64,17 @@ final class RemoteJwks {
   private Instant lastAttempt = Instant.MIN;
   private Future<JWKSet> inFlight;
 
-  RemoteJwks(HttpClient client, URI url, Duration minRefetch, Clock clock) {
+  RemoteJwks(HttpClient client, URI url, Duration minRefetch, Duration freshFor, Clock clock) {
     this.client = client;
     this.url = url;
     this.minRefetch = minRefetch;
+    this.freshFor = freshFor;
     this.clock = clock;
   }
 
   synchronized Future<Optional<JWK>> key(String kid) {
     Instant now = clock.instant();
-    if (keys != null && fetchedAt.plus(FRESH_FOR).isAfter(now)) {
+    if (keys != null && fetchedAt.plus(freshFor).isAfter(now)) {
       JWK key = keys.getKeyByKeyId(kid);
       if (key != null) {
         return Future.succeededFuture(Optional.of(key));

@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -33,10 +35,15 @@ import java.util.regex.Pattern;
  *       without any network access.</li>
  *   <li>The key named by {@code kid} decides the algorithm: the header's {@code alg} must equal
  *       it (Gatehouse keys) or be allowed for the issuer and match the key type (external).</li>
- *   <li>Signature, then {@link ClaimRules}, then revocation (Gatehouse tokens) and workspace lock.</li>
+ *   <li>Signature, then {@link ClaimRules}; for an external issuer, its grant: the workspace must be
+ *       one it may name, and only the scopes it may grant are kept ({@link IssuerConfig#grant}).</li>
+ *   <li>Revocation (Gatehouse tokens by jti; external ones by issuer and jti or subject) and
+ *       workspace lock.</li>
  * </ol>
  * Verified tokens are cached by hash ({@link VerifiedTokenCache}); every hit re-checks expiry,
- * revocation, lock and that the verifying key or issuer is still valid.
+ * revocation and lock, that a Gatehouse key still verifies, and for an external token that its
+ * issuer is registered unchanged and its key set (refetched every {@code tokens.jwksCacheDuration})
+ * still holds the very key that verified it; otherwise the token is verified again or refused.
  *
  * <h3>Outcomes</h3>
  * Rejected: any check fails (reason ids are stable and contain no token content). Broken (failed
@@ -88,7 +95,17 @@ public final class TokenVerifier {
     String cacheKey = VerifiedTokenCache.key(token);
     var hit = cache.get(cacheKey);
     if (hit.isPresent()) {
-      return Future.succeededFuture(recheck(hit.get(), cacheKey));
+      VerifiedTokenCache.Entry entry = hit.get();
+      if (entry.source() == null) {
+        return Future.succeededFuture(recheck(entry, cacheKey));
+      }
+      var current = issuers.find(entry.principal().issuer());
+      if (current.isPresent() && current.get() == entry.source()) {
+        return entry.source().jwks().key(entry.kid()).map(key -> key.isPresent() && key.get().equals(entry.key())
+            ? recheck(entry, cacheKey) : dropped(cacheKey, "unknown_kid"));
+      }
+      // The issuer was removed or changed: verify again under what holds now.
+      cache.remove(cacheKey);
     }
     SignedJWT jwt;
     JWSHeader header;
@@ -133,7 +150,9 @@ public final class TokenVerifier {
       IssuerConfig config = registered.config();
       ClaimRules rules = new ClaimRules(config.iss(), config.audience(), config.workspaceClaim(), config.scopeClaim(),
           settings.maxTtl(), TokenSettings.LEEWAY);
-      return finish(jwt, verifier.get(), rules, claims, header.getKeyID(), cacheKey);
+      return finish(jwt, verifier.get(), rules, claims, cacheKey,
+          principal -> config.grant(principal).map(p -> new VerifiedTokenCache.Entry(p, header.getKeyID(), registered,
+              key.get())));
     });
   }
 
@@ -148,11 +167,16 @@ public final class TokenVerifier {
     if (!key.get().alg().jws().equals(header.getAlgorithm())) {
       return AuthnResult.rejected("algorithm_mismatch");
     }
-    return finish(jwt, key.get().verifier(), ownRules, claims, header.getKeyID(), cacheKey);
+    return finish(jwt, key.get().verifier(), ownRules, claims, cacheKey,
+        principal -> Optional.of(new VerifiedTokenCache.Entry(principal, header.getKeyID(), null, null)));
   }
 
+  /**
+   * Signature, claims, then {@code grant}: what the verified principal becomes and which key and
+   * issuer it is bound to, or empty when its issuer may not speak for its workspace.
+   */
   private AuthnResult finish(SignedJWT jwt, JWSVerifier verifier, ClaimRules rules, Map<String, Object> claims,
-      String kid, String cacheKey) {
+      String cacheKey, Function<Principal, Optional<VerifiedTokenCache.Entry>> grant) {
     boolean valid;
     try {
       valid = jwt.verify(verifier);
@@ -163,16 +187,25 @@ public final class TokenVerifier {
       return AuthnResult.rejected("bad_signature");
     }
     AuthnResult result = rules.check(claims, clock.instant());
-    if (result instanceof AuthnResult.Authenticated authenticated) {
-      VerifiedTokenCache.Entry entry = new VerifiedTokenCache.Entry(authenticated.principal(), kid);
-      AuthnResult live = liveness(entry);
-      if (live == null) {
-        cache.put(cacheKey, entry);
-        return result;
-      }
+    if (!(result instanceof AuthnResult.Authenticated authenticated)) {
+      return result;
+    }
+    var granted = grant.apply(authenticated.principal());
+    if (granted.isEmpty()) {
+      return AuthnResult.rejected("workspace_not_allowed");
+    }
+    VerifiedTokenCache.Entry entry = granted.get();
+    AuthnResult live = liveness(entry);
+    if (live != null) {
       return live;
     }
-    return result;
+    cache.put(cacheKey, entry);
+    return new AuthnResult.Authenticated(entry.principal());
+  }
+
+  private AuthnResult dropped(String cacheKey, String reason) {
+    cache.remove(cacheKey);
+    return AuthnResult.rejected(reason);
   }
 
   private AuthnResult recheck(VerifiedTokenCache.Entry entry, String cacheKey) {
@@ -189,17 +222,18 @@ public final class TokenVerifier {
     return new AuthnResult.Authenticated(entry.principal());
   }
 
-  /** Null if the token is still good: not revoked, workspace not locked, key or issuer still trusted. */
+  /**
+   * Null if the token is still good: not revoked, workspace not locked, Gatehouse key still
+   * trusted (an external token's issuer and key are checked by the caller).
+   */
   private AuthnResult liveness(VerifiedTokenCache.Entry entry) {
     Principal principal = entry.principal();
-    boolean own = settings.issuer().equals(principal.issuer());
+    boolean own = entry.source() == null;
     if (own && keys.verificationKey(entry.kid()).isEmpty()) {
       return AuthnResult.rejected("unknown_kid");
     }
-    if (!own && issuers.find(principal.issuer()).isEmpty()) {
-      return AuthnResult.rejected("unknown_issuer");
-    }
-    if (own && revocations.isRevoked(principal.jti())) {
+    if (own ? revocations.isRevoked(principal.jti()) : revocations.isRevokedExternal(principal.issuer(),
+        principal.jti(), principal.subject(), principal.issuedAt())) {
       return AuthnResult.rejected("revoked");
     }
     if (revocations.isLocked(principal.workspace())) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.authn;
 
+import com.nimbusds.jose.jwk.JWK;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,8 +16,12 @@ import java.util.Optional;
  */
 final class VerifiedTokenCache {
 
-  /** One verified token: who it speaks for and which key verified it. */
-  record Entry(Principal principal, String kid) {}
+  /**
+   * One verified token: who it speaks for and which key verified it. For an external issuer's
+   * token, {@code source} is the registration it was verified under and {@code key} the key; both
+   * are null for Gatehouse's own tokens (whose key is looked up by {@code kid}).
+   */
+  record Entry(Principal principal, String kid, IssuerRegistry.Registered source, JWK key) {}
 
   private final int capacity;
   private final Map<String, Entry> entries;

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
         "  gatehouse token list --workspace 5f0c...-uuid",
         "  gatehouse token revoke 3q2-jti",
         "  gatehouse token revoke --subject alice",
+        "  gatehouse token revoke --issuer https://idp.example.com --subject alice",
         "",
         "Exit codes: 0 success, 1 refused or unreachable, 2 bad usage or missing token file."})
 public final class TokenCommand implements Runnable {
@@ -98,7 +99,8 @@ public final class TokenCommand implements Runnable {
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true,
-      description = "Revoke one token (JTI), or all tokens of a subject or of a workspace.")
+      description = {"Revoke one token (JTI), or all tokens of a subject or of a workspace.",
+          "With --issuer, revoke an external issuer's token (JTI) or every token of its subject issued until now."})
   static final class Revoke extends AdminCall {
     @Parameters(paramLabel = "JTI", arity = "0..1")
     String jti;
@@ -106,6 +108,8 @@ public final class TokenCommand implements Runnable {
     String subject;
     @Option(names = "--workspace", paramLabel = "ID")
     String workspace;
+    @Option(names = "--issuer", paramLabel = "ISS", description = "A registered external issuer (its exact iss).")
+    String issuer;
     @Option(names = "--reason", paramLabel = "TEXT")
     String reason;
 
@@ -128,6 +132,14 @@ public final class TokenCommand implements Runnable {
       if (selectors != 1) {
         spec.commandLine().getErr().println("gatehouse: give exactly one of JTI, --subject, --workspace");
         return Main.EXIT_USAGE;
+      }
+      if (issuer != null) {
+        if (workspace != null) {
+          spec.commandLine().getErr().println("gatehouse: --issuer takes JTI or --subject; to cut off a workspace, "
+              + "use `gatehouse workspace lock`");
+          return Main.EXIT_USAGE;
+        }
+        body.put("issuer", issuer);
       }
       if (reason != null) {
         body.put("reason", reason);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateBudget;
@@ -199,7 +200,8 @@ public final class ConfigLoader {
             text(tree, "tokens.issuer", TokenSettings.DEFAULT_ISSUER),
             text(tree, "tokens.audience", TokenSettings.DEFAULT_AUDIENCE),
             duration(tree, "tokens.maxTtl", TokenSettings.DEFAULT_MAX_TTL, sources)),
-        SigningAlgorithm.fromId(text(tree, "tokens.signingAlgorithm", "ES256")).orElseThrow());
+        SigningAlgorithm.fromId(text(tree, "tokens.signingAlgorithm", "ES256")).orElseThrow(),
+        positive(tree, "tokens.jwksCacheDuration", IssuerRegistry.DEFAULT_CACHE_DURATION, sources));
     var secrets = new GatewayConfig.Secrets(
         text(tree, "secrets.provider", GatewayConfig.Secrets.LOCAL),
         "production".equals(text(tree, "secrets.profile", "development")) ? Profile.PRODUCTION : Profile.DEVELOPMENT,

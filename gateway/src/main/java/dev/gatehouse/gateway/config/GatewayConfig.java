@@ -122,8 +122,11 @@ public record GatewayConfig(
   public record Budgets(RateBudget perAddress, RateBudget perToken, RateBudget failedAuthentication,
       RateBudget perWorkspace) {}
 
-  /** Tokens Gatehouse signs and accepts; {@code settings} carries issuer, audience and max TTL. */
-  public record Tokens(TokenSettings settings, SigningAlgorithm signingAlgorithm) {}
+  /**
+   * Tokens Gatehouse signs and accepts; {@code settings} carries issuer, audience and max TTL;
+   * {@code jwksCacheDuration} is how long an external issuer's fetched key set is used.
+   */
+  public record Tokens(TokenSettings settings, SigningAlgorithm signingAlgorithm, Duration jwksCacheDuration) {}
 
   /**
    * The key provider that seals the gateway's signing keys (and character secrets):

@@ -63,6 +63,7 @@ import dev.gatehouse.gateway.respond.Webhook;
 import dev.gatehouse.gateway.store.ChangeFeed;
 import dev.gatehouse.gateway.store.Database;
 import dev.gatehouse.gateway.store.MigrationSet;
+import dev.gatehouse.gateway.token.ExternalRevocationStore;
 import dev.gatehouse.gateway.token.RevocationState;
 import dev.gatehouse.gateway.token.TokenMinter;
 import dev.gatehouse.gateway.token.TokenRevoker;
@@ -235,7 +236,8 @@ public final class Gateway {
           revocations = new RevocationState(vertx, database.pool(), feed, clock);
           blocks = new AddressBlocks(database.pool(), feed, clock);
           signingKeys = new SigningKeys(vertx, database.pool(), provider.blobSealer(), feed);
-          issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH, clock);
+          issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH,
+              config.tokens().jwksCacheDuration(), clock);
           // Listen before loading, so no change between the load and the subscription is missed.
           return feed.start()
               .compose(x -> revocations.start())
@@ -319,7 +321,7 @@ public final class Gateway {
     alertStore = new AlertStore(database.pool());
     webhook = config.detector().webhookUrl().map(url -> new Webhook(vertx, url, config.detector().webhookTimeout()));
     AlertResponder responder = new AlertResponder(rules, alertStore, new AlertResponder.Actions(
-        new TokenRevoker(new TokenStore(database.pool()), revocations), new WorkspaceStore(database.pool()),
+        tokenRevoker(new TokenStore(database.pool())), new WorkspaceStore(database.pool()),
         revocations, blocks, webhook), new DecisionAudit(auditWriter), clock);
     detector = LiveDetector.inProcess(vertx, database.pool(), rules,
         EngineOptions.defaults().withAllowedLateness(config.detector().allowedLateness()), responder,
@@ -380,6 +382,11 @@ public final class Gateway {
         });
   }
 
+  private TokenRevoker tokenRevoker(TokenStore tokens) {
+    return new TokenRevoker(tokens, new ExternalRevocationStore(database.pool(), config.tokens().settings(), clock),
+        revocations);
+  }
+
   private Future<Void> listenAdmin(TokenVerifier verifier) {
     WorkspaceStore workspaces = new WorkspaceStore(database.pool());
     TokenStore tokens = new TokenStore(database.pool());
@@ -388,7 +395,7 @@ public final class Gateway {
         new WorkspaceRoutes(workspaces, revocations, runtimes),
         new PlacementRoutes(workspaces, placements),
         new TokenRoutes(new TokenMinter(config.tokens().settings(), signingKeys, tokens, workspaces, clock),
-            tokens, new TokenRevoker(tokens, revocations)),
+            tokens, tokenRevoker(tokens), issuers),
         new KeyRoutes(signingKeys),
         new IssuerRoutes(issuers),
         new MetricsRoutes(metrics),

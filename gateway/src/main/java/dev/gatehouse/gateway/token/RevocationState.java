@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What has been withdrawn, as this node knows it: revoked token ids (until their tokens expire)
- * and locked workspaces. Loaded at start and kept current by the {@link ChangeFeed}.
+ * What has been withdrawn, as this node knows it: revoked token ids (until their tokens expire),
+ * revocations of external issuers' tokens ({@link ExternalRevocation}: by issuer and jti, or every
+ * token of an issuer's subject issued until a moment) and locked workspaces. Loaded at start and
+ * kept current by the {@link ChangeFeed}.
  *
  * <h3>Guarantees</h3>
  * <ul>
@@ -40,6 +43,7 @@ public final class RevocationState {
   private final ChangeFeed feed;
   private final Clock clock;
   private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+  private final Map<ExternalRevocation.Target, ExternalRevocation> external = new ConcurrentHashMap<>();
   private volatile Set<String> lockedWorkspaces = Set.of();
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
@@ -85,6 +89,26 @@ public final class RevocationState {
     revoked.put(jti, expiresAt);
   }
 
+  /**
+   * Whether a token of an external issuer was revoked: its {@code jti}, or its subject from a
+   * moment at or after the token's {@code iat}.
+   */
+  public boolean isRevokedExternal(String issuer, String jti, String subject, Instant issuedAt) {
+    if (external.isEmpty()) {
+      return false;
+    }
+    if (external.containsKey(ExternalRevocation.Target.jti(issuer, jti))) {
+      return true;
+    }
+    ExternalRevocation bySubject = external.get(ExternalRevocation.Target.subject(issuer, subject));
+    return bySubject != null && !issuedAt.isAfter(bySubject.revokedAt());
+  }
+
+  /** Applies an external revocation made by this node at once, before its own message comes back. */
+  public void markRevoked(ExternalRevocation revocation) {
+    external.merge(revocation.target(), revocation, ExternalRevocation::later);
+  }
+
   /** Applies a lock or unlock made by this node at once, before its own message comes back. */
   public synchronized void markLocked(String workspaceId, boolean locked) {
     Set<String> next = new HashSet<>(lockedWorkspaces);
@@ -124,10 +148,13 @@ public final class RevocationState {
           }
           return live;
         });
-    return Future.all(locks, revocations).<Void>map(all -> {
+    Future<List<ExternalRevocation>> externals = ExternalRevocationStore.live(pool);
+    return Future.all(locks, revocations, externals).<Void>map(all -> {
       revoked.putAll(revocations.result());
+      externals.result().forEach(this::markRevoked);
       Instant now = clock.instant();
       revoked.values().removeIf(expiry -> expiry.isBefore(now));
+      external.values().removeIf(r -> r.expiresAt().isBefore(now));
       synchronized (this) {
         if (ticket > applied.get()) {
           applied.set(ticket);

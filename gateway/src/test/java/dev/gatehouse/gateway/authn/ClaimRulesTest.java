@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class ClaimRulesTest {
@@ -17,13 +18,15 @@ class ClaimRulesTest {
   static final ClaimRules RULES = new ClaimRules("iss", "aud", "workspace", "scope", Duration.ofHours(1),
       Duration.ofSeconds(30));
 
+  static final String WORKSPACE = "0f8e3a52-9d4b-4c3e-8a71-5b2c6d7e8f90";
+
   static Map<String, Object> claims() {
     Map<String, Object> c = new HashMap<>();
     c.put("iss", "iss");
     c.put("aud", "aud");
     c.put("sub", "alice");
     c.put("jti", "j1");
-    c.put("workspace", "ws-1");
+    c.put("workspace", WORKSPACE);
     c.put("scope", "agents:read messages:write");
     c.put("iat", NOW.getEpochSecond() - 60);
     c.put("exp", NOW.getEpochSecond() + 600);
@@ -39,9 +42,25 @@ class ClaimRulesTest {
   void validClaimsYieldThePrincipal() {
     Principal p = assertInstanceOf(AuthnResult.Authenticated.class, RULES.check(claims(), NOW)).principal();
     assertEquals("alice", p.subject());
-    assertEquals("ws-1", p.workspace());
+    assertEquals(WORKSPACE, p.workspace());
+    assertEquals(Instant.ofEpochSecond(NOW.getEpochSecond() - 60), p.issuedAt());
     assertEquals(Set.of("agents:read", "messages:write"), p.scopes());
     assertEquals(Instant.ofEpochSecond(NOW.getEpochSecond() + 600), p.expiresAt());
+  }
+
+  @Test
+  @Tag("T-AUTH-016")
+  void theWorkspaceClaimIsCanonicalizedSoThatEverySpellingNamesOneWorkspace() {
+    Map<String, Object> upper = claims();
+    upper.put("workspace", WORKSPACE.toUpperCase(java.util.Locale.ROOT));
+    Principal p = assertInstanceOf(AuthnResult.Authenticated.class, RULES.check(upper, NOW)).principal();
+    assertEquals(WORKSPACE, p.workspace());
+    for (String other : List.of("ws-1", "{" + WORKSPACE + "}", WORKSPACE.replace("-", ""), "1-1-1-1-1",
+        WORKSPACE + " ")) {
+      Map<String, Object> c = claims();
+      c.put("workspace", other);
+      assertEquals("bad_workspace_claim", reason(c), other);
+    }
   }
 
   @Test

@@ -54,7 +54,8 @@ class FailClosedIT {
     String workspace = node.admin.createWorkspace("fail-closed");
     node.admin.post("/admin/v1/issuers", new JsonObject().put("iss", "https://down.test")
         .put("jwksUrl", "http://127.0.0.1:" + closedPort + "/jwks").put("audience", TokenSettings.DEFAULT_AUDIENCE)
-        .put("workspaceClaim", "ws").put("scopeClaim", "scp").put("allowedAlgs", new JsonArray().add("ES256")));
+        .put("workspaceClaim", "ws").put("scopeClaim", "scp").put("allowedAlgs", new JsonArray().add("ES256"))
+        .put("allowedWorkspaces", new JsonArray().add(workspace)).put("allowedScopes", new JsonArray().add("agents:read")));
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
     Instant now = Instant.now();
     String external = Forge.sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1")

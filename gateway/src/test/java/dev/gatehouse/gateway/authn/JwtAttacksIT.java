@@ -124,7 +124,9 @@ class JwtAttacksIT {
     listenerUrl = "http://127.0.0.1:" + listener.actualPort();
     admin.post("/admin/v1/issuers", new JsonObject().put("iss", "https://idp.test")
         .put("jwksUrl", listenerUrl + "/idp/jwks").put("audience", SETTINGS.audience())
-        .put("workspaceClaim", "ws").put("scopeClaim", "scp").put("allowedAlgs", new JsonArray().add("RS256")));
+        .put("workspaceClaim", "ws").put("scopeClaim", "scp").put("allowedAlgs", new JsonArray().add("RS256"))
+        .put("allowedWorkspaces", new JsonArray().add(forge.workspace))
+        .put("allowedScopes", new JsonArray().add("agents:read")));
   }
 
   @AfterAll

@@ -81,7 +81,8 @@ class UnknownKidFloodIT {
     admin.post("/admin/v1/issuers", new JsonObject().put("iss", ISS)
         .put("jwksUrl", "http://127.0.0.1:" + jwksServer.actualPort() + "/jwks")
         .put("audience", TokenSettings.DEFAULT_AUDIENCE).put("workspaceClaim", "ws").put("scopeClaim", "scp")
-        .put("allowedAlgs", new JsonArray().add("ES256")));
+        .put("allowedAlgs", new JsonArray().add("ES256")).put("allowedWorkspaces", new JsonArray().add(workspace))
+        .put("allowedScopes", new JsonArray().add("agents:read")));
   }
 
   @AfterAll

@@ -72,7 +72,8 @@ final class VerifierNode implements AutoCloseable {
     feed = new ChangeFeed(vertx, database.connectOptions());
     revocations = new RevocationState(vertx, database.pool(), feed, clock);
     keys = new SigningKeys(vertx, database.pool(), new SecretBlobSealer(provider), feed);
-    issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH, clock);
+    issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH,
+        IssuerRegistry.DEFAULT_CACHE_DURATION, clock);
     Await.result(feed.start());
     Await.result(revocations.start());
     Await.result(keys.start(SigningAlgorithm.ES256));

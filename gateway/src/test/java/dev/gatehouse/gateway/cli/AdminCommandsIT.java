@@ -111,6 +111,11 @@ class AdminCommandsIT {
 
     Run ambiguous = run(new TokenCommand(), "revoke", "some-jti", "--subject", "x");
     assertEquals(2, ambiguous.exit());
+    Run issuerWorkspace = run(new TokenCommand(), "revoke", "--issuer", "https://nobody.test", "--workspace", "x");
+    assertEquals(2, issuerWorkspace.exit());
+    assertTrue(issuerWorkspace.err().contains("workspace lock"), issuerWorkspace.err());
+    Run unknownIssuer = run(new TokenCommand(), "revoke", "--issuer", "https://nobody.test", "--subject", "x");
+    assertEquals(1, unknownIssuer.exit(), "an issuer that is not registered");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.jwk.ECKey;
 import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.gateway.ownership.ResourceKind;
 import dev.gatehouse.gateway.server.Gateway;
@@ -14,6 +15,7 @@ import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.ChatClient;
 import dev.gatehouse.gateway.testsupport.ElizaRuntimes;
+import dev.gatehouse.gateway.testsupport.ExternalIdp;
 import dev.gatehouse.gateway.testsupport.SocketIoTestClient;
 import dev.gatehouse.gateway.testsupport.StandInModel;
 import dev.gatehouse.gateway.testsupport.TestGateways;
@@ -468,6 +470,43 @@ abstract class ConversingWorkspaces {
         }
       }
     }
+  }
+
+  @Test
+  @Order(11)
+  @Tag("T-AUTH-016")
+  void an_external_issuer_granted_b_speaks_for_b_alone_in_any_spelling() throws Exception {
+    ECKey key = ExternalIdp.key("idp-1");
+    try (ExternalIdp idp = new ExternalIdp(key)) {
+      AdminClient admin = new AdminClient(gateway());
+      admin.post("/admin/v1/issuers", idp.registration(List.of(b.client.workspace()), List.of("agents:read")));
+      String victim = a.ids.get(ResourceKind.AGENT);
+      List<String> ofA = a.own();
+      for (String claim : List.of(a.client.workspace(), a.client.workspace().toUpperCase(Locale.ROOT))) {
+        ChatClient asA = external(idp.token(key, "mallory", claim, "agents:read agents:write"), claim);
+        for (HttpResponse<String> refused : List.of(asA.send("GET", "/api/agents", null),
+            asA.send("GET", "/api/agents/" + victim, null),
+            asA.send("PATCH", "/api/agents/" + victim, new JsonObject().put("bio", "the issuer's now")))) {
+          assertEquals(401, refused.statusCode(), claim + ": " + refused.body());
+          ofA.forEach(theirs -> assertFalse(refused.body().contains(theirs), "something of A's: " + theirs));
+        }
+      }
+
+      String claimB = b.client.workspace().toUpperCase(Locale.ROOT);
+      ChatClient asB = external(idp.token(key, "bob", claimB, "agents:read agents:write"), claimB);
+      String listed = asB.call("GET", "/api/agents", null, 200).encode();
+      assertTrue(listed.contains(b.ids.get(ResourceKind.AGENT)), "B's own agents, named in upper case");
+      ofA.forEach(theirs -> assertFalse(listed.contains(theirs), "something of A's: " + theirs));
+      HttpResponse<String> write = asB.send("PATCH", "/api/agents/" + b.ids.get(ResourceKind.AGENT),
+          new JsonObject().put("bio", "the issuer's now"));
+      assertEquals(403, write.statusCode(), "agents:write is not the issuer's to grant: " + write.body());
+      assertEquals(200, a.client.send("GET", "/api/agents/" + victim, null).statusCode(), "A is untouched");
+      admin.post("/admin/v1/issuers/remove", new JsonObject().put("iss", idp.iss()));
+    }
+  }
+
+  ChatClient external(String token, String workspaceClaim) {
+    return new ChatClient(TestGateways.mainUrl(gateway()), gateway().port(), workspaceClaim, "external", token);
   }
 
   /** A GET straight to the runtime with its key, as only the gateway can. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ClientIdentityTest {
 
   static Optional<Principal> caller(String workspace) {
-    return Optional.of(new Principal("s", workspace, Set.of("agents:read"), "jti", Instant.now().plusSeconds(60), "iss"));
+    return Optional.of(new Principal("s", workspace, Set.of("agents:read"), "jti", Instant.now(), Instant.now().plusSeconds(60), "iss"));
   }
 
   @Test

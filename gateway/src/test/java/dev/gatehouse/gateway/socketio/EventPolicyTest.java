@@ -27,7 +27,7 @@ class EventPolicyTest {
   final EventPolicy policy = new EventPolicy(OWNED);
 
   static Principal principal(Set<String> scopes) {
-    return new Principal("alice", "ws-a", scopes, "jti-1", Instant.now().plusSeconds(600), "urn:gatehouse");
+    return new Principal("alice", "ws-a", scopes, "jti-1", Instant.now(), Instant.now().plusSeconds(600), "urn:gatehouse");
   }
 
   Verdict decide(String packet, Principal caller) throws Exception {

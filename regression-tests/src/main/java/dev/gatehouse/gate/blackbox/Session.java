@@ -105,6 +105,8 @@ public final class Session implements AutoCloseable {
         .put("jwksUrl", callback.url(Callback.JWKS_PATH)).put("audience", audience())
         .put("workspaceClaim", "ws").put("scopeClaim", "scp");
     config.putArray("allowedAlgs").add("RS256");
+    config.putArray("allowedWorkspaces").add(workspace);
+    config.putArray("allowedScopes").add(options.probeScope());
     Reply registered = target.adminPostReply("/admin/v1/issuers", config);
     if (registered.ok()) {
       issuer = new Issuer(iss, key, weak, oct);
