@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.isolation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.ownership.OwnershipRegistry;
+import dev.gatehouse.gateway.ownership.ResourceId;
 import dev.gatehouse.gateway.ownership.ResourceKind;
 import dev.gatehouse.secrets.format.CharacterSealer;
 import io.vertx.core.Future;
@@ -17,8 +18,10 @@ import java.util.UUID;
  *       otherwise derive the id from the name (equal names collide across workspaces) or hand back
  *       an existing agent for a known id.</li>
  *   <li>A sealed character ({@code gatehouse_seal} header) keeps its own id, to which its values
- *       are bound. It must be a UUID nobody else owns. It is opened just in time with the node's
- *       key provider, off the event loop; the plaintext exists only in the forwarded body.</li>
+ *       are bound. It must be a UUID that is already the workspace's, or that nobody owns and the
+ *       runtime holds no agent under (an agent the registry never recorded is nobody's to
+ *       claim). It is opened just in time with the node's key provider, off the event loop; the
+ *       plaintext exists only in the forwarded body.</li>
  * </ul>
  * The id is recorded as the workspace's agent before anything is forwarded.
  */
@@ -32,11 +35,14 @@ final class CharacterDeployment {
   private final Vertx vertx;
   private final CharacterSealer sealer;
   private final OwnershipRegistry registry;
+  private final IsolationStage.RuntimeAgentLookup runtimeAgents;
 
-  CharacterDeployment(Vertx vertx, CharacterSealer sealer, OwnershipRegistry registry) {
+  CharacterDeployment(Vertx vertx, CharacterSealer sealer, OwnershipRegistry registry,
+      IsolationStage.RuntimeAgentLookup runtimeAgents) {
     this.vertx = vertx;
     this.sealer = sealer;
     this.registry = registry;
+    this.runtimeAgents = runtimeAgents;
   }
 
   /** Fails with a {@link Refusal} when the character cannot be deployed by this workspace. */
@@ -54,9 +60,14 @@ final class CharacterDeployment {
     if (id == null || !id.isTextual() || !Uuids.valid(id.asText())) {
       return Future.failedFuture(Refusal.badRequest("sealed_character_invalid"));
     }
+    String agentId = ResourceId.canonical(id.asText());
     return vertx.executeBlocking(() -> sealer.open(object), false)
         .recover(failure -> Future.failedFuture(Refusal.badRequest("sealed_character_invalid")))
-        .compose(opened -> claim(workspaceId, id.asText()).map(new Prepared(opened, id.asText())));
+        .compose(opened -> registry.owns(workspaceId, ResourceKind.AGENT, agentId)
+            .compose(owned -> owned ? Future.succeededFuture(false) : runtimeAgents.has(workspaceId, agentId))
+            .compose(elsewhere -> elsewhere ? Future.<Void>failedFuture(Refusal.forbidden("character_id_taken"))
+                : claim(workspaceId, id.asText()))
+            .map(new Prepared(opened, id.asText())));
   }
 
   private Future<Void> claim(String workspaceId, String id) {

@@ -87,15 +87,22 @@ public final class IsolationStage {
   private final long maxBody;
   private final Set<String> plugins;
 
+  /** Whether a workspace's runtime already holds an agent under an id (a failed future: cannot tell). */
+  @FunctionalInterface
+  public interface RuntimeAgentLookup {
+    Future<Boolean> has(String workspace, String agentId);
+  }
+
   /**
    * @param maxBodySize {@code server.maxBodySize}: no body over it is read, even below the inspection cap
    * @param plugins the plugin allowlist ({@code runtime.plugins}): npm package names
+   * @param runtimeAgents asked before a sealed character claims an id nobody owns
    */
   public IsolationStage(Vertx vertx, OwnershipRegistry registry, CharacterSealer sealer, long maxBodySize,
-      Set<String> plugins) {
+      Set<String> plugins, RuntimeAgentLookup runtimeAgents) {
     this.registry = registry;
     this.maxBody = Math.min(MAX_INSPECTED_BODY, maxBodySize);
-    this.characters = new CharacterDeployment(vertx, sealer, registry);
+    this.characters = new CharacterDeployment(vertx, sealer, registry, runtimeAgents);
     this.plugins = Set.copyOf(plugins);
   }
 
@@ -105,7 +112,8 @@ public final class IsolationStage {
    */
   public Future<Outcome> check(Principal principal, Isolation rules, RouteMatch match, CanonicalRequest target,
       HttpServerRequest request) {
-    Caller caller = new Caller(principal.workspace(), EntityIds.of(principal.workspace(), principal.subject()).toString());
+    Caller caller = new Caller(principal.workspace(), EntityIds.of(principal.workspace(), principal.subject()).toString(),
+        principal.hasScope(Isolation.Body.SECRETS_SCOPE));
     AuditIds bound = new AuditIds(match.params().size());
     return checkPath(caller, rules, match)
         .compose(v -> checkQuery(caller, rules, target, bound))
@@ -119,7 +127,8 @@ public final class IsolationStage {
             : Future.failedFuture(failure));
   }
 
-  record Caller(String workspace, String entity) {}
+  /** Who asks: workspace, entity id, and whether the token may write character secrets. */
+  record Caller(String workspace, String entity, boolean writesSecrets) {}
 
   private Future<Void> checkPath(Caller caller, Isolation rules, RouteMatch match) {
     List<Future<Void>> checks = new ArrayList<>();
@@ -208,6 +217,9 @@ public final class IsolationStage {
         return Future.failedFuture(refused.get());
       }
     }
+    if (!caller.writesSecrets() && rules.secrets().stream().anyMatch(p -> touchesSecrets(json.at(p)))) {
+      return Future.failedFuture(Refusal.forbidden("secrets_scope_required"));
+    }
     for (JsonPointer identity : rules.identity()) {
       set(json, identity, caller.entity());
     }
@@ -242,6 +254,16 @@ public final class IsolationStage {
           return Future.all(checks).mapEmpty();
         })
         .compose(v -> characters(caller, rules, json, bound));
+  }
+
+  /**
+   * Whether a character, or a change to one, sets or clears secrets: it names {@code secrets} or
+   * {@code settings.secrets} (any value, null included), or sets {@code settings} to null (a
+   * change that deletes every setting, the secrets with them).
+   */
+  static boolean touchesSecrets(JsonNode character) {
+    JsonNode settings = character.path("settings");
+    return character.has("secrets") || settings.isNull() || settings.has("secrets");
   }
 
   /** A list of plugin names must name allowed plugins only; an absent or null list names none. */

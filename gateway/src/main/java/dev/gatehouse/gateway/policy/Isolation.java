@@ -44,9 +44,16 @@ public record Isolation(Map<String, Set<ResourceKind>> path, Map<String, String>
    * @param character fields holding a character to deploy
    * @param plugins fields holding a list of plugin names, each of which must be on the runtime's
    *     plugin allowlist
+   * @param secrets fields holding a character or a change to one (the empty pointer: the whole
+   *     body): writing or clearing its {@code secrets} or {@code settings.secrets} needs the scope
+   *     {@value #SECRETS_SCOPE}
    */
   public record Body(Map<JsonPointer, Set<ResourceKind>> bind, List<JsonPointer> identity, List<JsonPointer> fill,
-      List<JsonPointer> refuse, List<JsonPointer> require, List<JsonPointer> character, List<JsonPointer> plugins) {
+      List<JsonPointer> refuse, List<JsonPointer> require, List<JsonPointer> character, List<JsonPointer> plugins,
+      List<JsonPointer> secrets) {
+
+    /** The scope a request needs to write a character's secrets. */
+    public static final String SECRETS_SCOPE = "secrets:write";
 
     public Body {
       bind = Map.copyOf(bind);
@@ -56,6 +63,7 @@ public record Isolation(Map<String, Set<ResourceKind>> path, Map<String, String>
       require = List.copyOf(require);
       character = List.copyOf(character);
       plugins = List.copyOf(plugins);
+      secrets = List.copyOf(secrets);
     }
   }
 

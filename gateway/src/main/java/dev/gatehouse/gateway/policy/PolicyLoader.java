@@ -218,7 +218,7 @@ public final class PolicyLoader {
       b.path("bind").fields().forEachRemaining(e -> bodyBound.put(JsonPointer.compile(e.getKey()), kinds(e.getValue())));
       body = Optional.of(new Isolation.Body(bodyBound, pointers(b.path("identity")), pointers(b.path("fill")),
           pointers(b.path("refuse")), pointers(b.path("require")), pointers(b.path("character")),
-          pointers(b.path("plugins"))));
+          pointers(b.path("plugins")), pointers(b.path("secrets"))));
     }
     JsonNode r = node.path("response");
     List<Isolation.ListRule> lists = new ArrayList<>();

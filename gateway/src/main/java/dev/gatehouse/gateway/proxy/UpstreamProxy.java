@@ -157,6 +157,24 @@ public final class UpstreamProxy {
         LOG.debug("runtime request failed: kind={}", failure.getClass().getSimpleName())));
   }
 
+  /**
+   * The gateway's own question to a runtime: the status of {@code GET path} with the runtime's
+   * key, its body read and dropped; a failed future when the runtime cannot be asked.
+   */
+  public Future<Integer> status(RuntimeTarget runtime, String path) {
+    RequestOptions options = new RequestOptions()
+        .setHost(runtime.origin().host())
+        .setPort(runtime.origin().port())
+        .setSsl(runtime.isTls())
+        .setURI(path)
+        .setConnectTimeout(upstream.connectTimeout().toMillis())
+        .setIdleTimeout(upstream.responseTimeout().toMillis());
+    runtime.apiKey().ifPresent(key -> options.putHeader(HeaderMutator.RUNTIME_KEY_HEADER, key));
+    return client.request(options)
+        .compose(HttpClientRequest::send)
+        .compose(response -> response.body().map(body -> response.statusCode()));
+  }
+
   public Future<Void> close() {
     return client.close();
   }

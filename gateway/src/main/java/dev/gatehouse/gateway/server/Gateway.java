@@ -48,6 +48,7 @@ import dev.gatehouse.gateway.pipeline.RequestPipeline;
 import dev.gatehouse.gateway.policy.PolicyException;
 import dev.gatehouse.gateway.policy.PolicyLoader;
 import dev.gatehouse.gateway.policy.RoutePolicy;
+import dev.gatehouse.gateway.proxy.RuntimeAgents;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
 import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.runtime.WorkspaceRuntimes;
@@ -350,7 +351,7 @@ public final class Gateway {
         new BearerAuthenticator(verifier),
         policy,
         new IsolationStage(vertx, ownership, keyProvider.characterSealer(), config.server().maxBodySize(),
-            config.runtime().plugins()),
+            config.runtime().plugins(), new RuntimeAgents(runtimes, proxy)::has),
         new HeaderMutator(),
         proxy,
         runtimes,

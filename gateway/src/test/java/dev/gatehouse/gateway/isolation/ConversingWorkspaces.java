@@ -67,7 +67,7 @@ abstract class ConversingWorkspaces {
 
   static final String SECRET = "sk-eliza-secret-canary-5e8a";
   static final List<String> SCOPES = List.of("agents:read", "agents:write", "messages:read", "messages:write",
-      "memories:read", "memories:write", "media:read", "media:write");
+      "memories:read", "memories:write", "media:read", "media:write", "secrets:write");
 
   /** The gateway under test. */
   abstract Gateway gateway();
@@ -338,15 +338,9 @@ abstract class ConversingWorkspaces {
   void another_spelling_of_a_foreign_agent_id_is_the_same_agent_and_stays_refused() throws Exception {
     String victim = a.ids.get(ResourceKind.AGENT);
     String upper = victim.toUpperCase(Locale.ROOT);
-    ObjectNode sealed;
-    try (KeyProvider provider = KeyProviders.open(Profile.DEVELOPMENT,
-        new LocalKeyringConfig(gateway().config().secrets().keyring(), gateway().config().secrets().keyName()))) {
-      sealed = new CharacterSealer(provider).seal((ObjectNode) new ObjectMapper().readTree(
-          ElizaRuntimes.character("Impostor").put("id", upper).encode()));
-    }
 
     HttpResponse<String> deployed = b.client.send("POST", "/api/agents",
-        new JsonObject().put("characterJson", new JsonObject(sealed.toString())));
+        new JsonObject().put("characterJson", sealed(ElizaRuntimes.character("Impostor").put("id", upper))));
     HttpResponse<String> read = b.client.send("GET", "/api/agents/" + upper, null);
     HttpResponse<String> patched = b.client.send("PATCH", "/api/agents/" + upper, new JsonObject().put("bio", "B's now"));
     HttpResponse<String> unhyphenated = b.client.send("GET", "/api/agents/" + victim.replace("-", ""), null);
@@ -375,7 +369,8 @@ abstract class ConversingWorkspaces {
         "/api/agents/" + agent + "/runs/" + b.ids.get(ResourceKind.RUN),
         "/api/agents/" + agent + "/rooms",
         "/api/agents/" + agent + "/rooms/" + room,
-        "/api/agents/" + agent + "/rooms/" + room + "/memories",
+        "/api/agents/" + agent + "/rooms/" + b.ids.get(ResourceKind.CHANNEL) + "/memories",
+        "/api/memory/" + agent + "/rooms/" + b.ids.get(ResourceKind.CHANNEL) + "/memories",
         "/api/agents/" + agent + "/memories",
         "/api/agents/" + agent + "/memories?tableName=messages",
         "/api/memory/" + agent + "/memories",
@@ -396,6 +391,12 @@ abstract class ConversingWorkspaces {
     }
     String logs = b.client.call("GET", "/api/agents/" + agent + "/logs?count=1000", null, 200).encode();
     assertTrue(b.said.stream().allMatch(logs::contains), "B's own model calls are in its logs");
+    String channelMemories = b.client.call("GET", "/api/agents/" + agent + "/rooms/" + b.ids.get(ResourceKind.CHANNEL)
+        + "/memories?limit=100", null, 200).encode();
+    assertTrue(b.said.stream().anyMatch(channelMemories::contains),
+        "the room memories of B's own channel hold its conversation: " + channelMemories);
+    // The runtime reads that parameter as a channel id: one of B's rooms that is no channel is not one.
+    assertEquals(404, b.client.send("GET", "/api/agents/" + agent + "/rooms/" + room + "/memories", null).statusCode());
   }
 
   @Test
@@ -502,6 +503,84 @@ abstract class ConversingWorkspaces {
       assertEquals(403, write.statusCode(), "agents:write is not the issuer's to grant: " + write.body());
       assertEquals(200, a.client.send("GET", "/api/agents/" + victim, null).statusCode(), "A is untouched");
       admin.post("/admin/v1/issuers/remove", new JsonObject().put("iss", idp.iss()));
+    }
+  }
+
+  @Test
+  @Order(12)
+  @Tag("T-SEC-015")
+  void agents_write_alone_changes_an_agent_but_never_its_secrets() throws Exception {
+    String agent = b.ids.get(ResourceKind.AGENT);
+    String token = new AdminClient(gateway()).mint(b.client.workspace(), "bob-agents-only",
+        List.of("agents:read", "agents:write"));
+    ChatClient agentsOnly = new ChatClient(TestGateways.mainUrl(gateway()), gateway().port(), b.client.workspace(),
+        "bob-agents-only", token);
+    String stolen = "sk-attacker-controlled-" + UUID.randomUUID();
+    List<JsonObject> refused = List.of(
+        new JsonObject().put("settings", new JsonObject().put("secrets", new JsonObject().put("OPENAI_API_KEY", stolen))),
+        new JsonObject().put("secrets", new JsonObject().put("OPENAI_API_KEY", stolen)),
+        new JsonObject().put("settings", new JsonObject().put("secrets", (Object) null)),
+        new JsonObject().put("settings", (Object) null));
+    for (JsonObject change : refused) {
+      HttpResponse<String> answer = agentsOnly.send("PATCH", "/api/agents/" + agent, change);
+      assertEquals(403, answer.statusCode(), change.encode() + ": " + answer.body());
+    }
+    HttpResponse<String> deployed = agentsOnly.send("POST", "/api/agents", new JsonObject().put("characterJson",
+        ElizaRuntimes.character("Keyed-" + UUID.randomUUID()).put("settings", new JsonObject()
+            .put("secrets", new JsonObject().put("OPENAI_API_KEY", stolen)))));
+    assertEquals(403, deployed.statusCode(), "a new agent with secrets: " + deployed.body());
+
+    agentsOnly.call("PATCH", "/api/agents/" + agent, new JsonObject().put("bio", "changed without secrets"), 200);
+    String ping = "ping-" + UUID.randomUUID();
+    assertEquals("echo: " + ping, b.client.askOverRest(b.ids.get(ResourceKind.CHANNEL), ping));
+    List<StandInModel.Received> calls = ElizaRuntimes.model().receivedContaining(ping);
+    assertFalse(calls.isEmpty(), "the agent called the model");
+    for (StandInModel.Received call : calls) {
+      assertEquals("Bearer " + SECRET, call.authorization(), "the agent calls the model with the key it had");
+    }
+    b.client.call("PATCH", "/api/agents/" + agent, new JsonObject().put("settings", new JsonObject()
+        .put("secrets", new JsonObject().put("EXTRA_KEY", "x"))), 200);
+  }
+
+  @Test
+  @Order(13)
+  @Tag("T-ISO-012")
+  void a_sealed_character_cannot_claim_an_agent_the_runtime_holds_outside_the_registry() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    RuntimeLease lease = Await.result(gateway().runtimes().acquire(Optional.of(b.client.workspace())));
+    try {
+      RuntimeTarget runtime = lease.target();
+      // An agent made in the runtime around the gateway: an operator's, or one whose id elizaOS derived.
+      String name = "Operator-" + UUID.randomUUID();
+      HttpResponse<String> made = http.send(HttpRequest.newBuilder(URI.create(runtime.url() + "/api/agents"))
+          .header("X-API-KEY", runtime.apiKey().orElseThrow()).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("characterJson",
+              ElizaRuntimes.character(name)).encode())).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, made.statusCode(), made.body());
+      String operators = new JsonObject(made.body()).getJsonObject("data").getString("id");
+
+      HttpResponse<String> deployed = b.client.send("POST", "/api/agents", new JsonObject().put("characterJson",
+          sealed(ElizaRuntimes.character("Impostor").put("id", operators))));
+      assertEquals(403, deployed.statusCode(), "the runtime's agent is nobody's to claim: " + deployed.body());
+      HttpResponse<String> read = b.client.send("GET", "/api/agents/" + operators, null);
+      assertEquals(404, read.statusCode(), read.body());
+      assertEquals(name, direct(http, runtime, "/api/agents/" + operators).getJsonObject("data").getString("name"));
+
+      String fresh = UUID.randomUUID().toString();
+      b.client.call("POST", "/api/agents", new JsonObject().put("characterJson",
+          sealed(ElizaRuntimes.character("Sealed-" + UUID.randomUUID()).put("id", fresh))), 201);
+      b.client.call("GET", "/api/agents/" + fresh, null, 200);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** {@code character} sealed with the gateway's development keyring, as {@code gatehouse secrets seal} would. */
+  JsonObject sealed(JsonObject character) throws Exception {
+    try (KeyProvider provider = KeyProviders.open(Profile.DEVELOPMENT,
+        new LocalKeyringConfig(gateway().config().secrets().keyring(), gateway().config().secrets().keyName()))) {
+      return new JsonObject(new CharacterSealer(provider).seal((ObjectNode) new ObjectMapper().readTree(
+          character.encode())).toString());
     }
   }
 

@@ -53,7 +53,7 @@ class IsolationIT {
   static final String SECRET = "sk-secret-canary-9b2e";
   static final Path SHIPPED_POLICY = Path.of("src", "main", "resources", "policies", "elizaos-1.7.yaml");
   static final List<String> SCOPES = List.of("agents:read", "agents:write", "messages:read", "messages:write",
-      "memories:read", "memories:write", "media:read", "media:write");
+      "memories:read", "memories:write", "media:read", "media:write", "secrets:write");
 
   @TempDir
   static Path dataDir;
