@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.gateway.Main;
 import dev.gatehouse.gateway.authn.TestHttp;
+import dev.gatehouse.gateway.testsupport.ExternalIdp;
 import dev.gatehouse.gateway.testsupport.TestGateways;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -89,6 +92,7 @@ class RunbookDrillIT {
   @Order(1)
   @Tag("T-AUTH-007")
   @Tag("T-AUTH-014")
+  @Tag("T-AUTH-017")
   void tokenCompromise() throws Exception {
     Drill drill = drill("token-compromise.md");
     String workspace = deployment.admin.createWorkspace("ir-token");
@@ -104,7 +108,19 @@ class RunbookDrillIT {
     drill.run("1-scope-what-did-the-token-do");
     String revokedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     drill.bind("revoked-at", revokedAt);
-    drill.run("2-contain-revoke");
+    ECKey idpKey = ExternalIdp.key("idp-1");
+    try (ExternalIdp idp = new ExternalIdp(idpKey)) {
+      deployment.admin.post("/admin/v1/issuers", idp.registration(List.of(workspace), List.of("agents:read")));
+      String externalJti = "ext-" + UUID.randomUUID();
+      String stolen = idp.token(idpKey, "leaky-person", externalJti, workspace, "agents:read", Instant.now());
+      String sibling = idp.token(idpKey, "leaky-person", workspace, "agents:read");
+      assertEquals(200, call(deployment.a, AGENT, stolen, "198.51.100.7"), "the external token works before");
+      assertEquals(200, call(deployment.b, AGENT, sibling, "198.51.100.7"), "the subject's other token too");
+      drill.bind("iss", idp.iss()).bind("external-jti", externalJti).bind("external-subject", "leaky-person");
+      drill.run("2-contain-revoke");
+      assertEquals(401, call(deployment.a, AGENT, stolen, "198.51.100.7"), "the external token is refused");
+      DrillDeployment.awaitStatus(deployment.b, AGENT, sibling, 401);
+    }
     assertEquals(401, call(deployment.a, AGENT, token, "198.51.100.7"), "refused on the next request on node A");
     System.out.printf("drill token-compromise.md: node B refused the revoked token %d ms after node A did%n",
         DrillDeployment.awaitStatus(deployment.b, AGENT, token, 401).toMillis());
