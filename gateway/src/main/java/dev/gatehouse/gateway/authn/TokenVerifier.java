@@ -227,19 +227,30 @@ public final class TokenVerifier {
    * trusted (an external token's issuer and key are checked by the caller).
    */
   private AuthnResult liveness(VerifiedTokenCache.Entry entry) {
-    Principal principal = entry.principal();
-    boolean own = entry.source() == null;
-    if (own && keys.verificationKey(entry.kid()).isEmpty()) {
+    if (entry.source() == null && keys.verificationKey(entry.kid()).isEmpty()) {
       return AuthnResult.rejected("unknown_kid");
+    }
+    return withdrawn(entry.principal()).map(AuthnResult::rejected).orElse(null);
+  }
+
+  /**
+   * Why a principal verified earlier no longer stands (its token revoked, by jti or for an external
+   * issuer also by subject; its workspace locked; its external issuer removed), or empty. For
+   * whatever outlives one request on the strength of a token, such as a browser session.
+   */
+  public Optional<String> withdrawn(Principal principal) {
+    boolean own = settings.issuer().equals(principal.issuer());
+    if (!own && !issuers.registered(principal.issuer())) {
+      return Optional.of("unknown_issuer");
     }
     if (own ? revocations.isRevoked(principal.jti()) : revocations.isRevokedExternal(principal.issuer(),
         principal.jti(), principal.subject(), principal.issuedAt())) {
-      return AuthnResult.rejected("revoked");
+      return Optional.of("revoked");
     }
     if (revocations.isLocked(principal.workspace())) {
-      return AuthnResult.rejected("workspace_locked");
+      return Optional.of("workspace_locked");
     }
-    return null;
+    return Optional.empty();
   }
 
   /**

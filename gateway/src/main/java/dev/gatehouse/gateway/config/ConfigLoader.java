@@ -240,8 +240,12 @@ public final class ConfigLoader {
       throw new ConfigException("runtime.isolation", "needs runtime.managed eliza: an upstream the gateway does not run"
           + " is shared by every workspace" + ConfigSchema.from("runtime.isolation", sources));
     }
+    var sessions = new GatewayConfig.Sessions(
+        positive(tree, "sessions.idleTimeout", GatewayConfig.Sessions.DEFAULT_IDLE, sources),
+        positive(tree, "sessions.absoluteTimeout", GatewayConfig.Sessions.DEFAULT_ABSOLUTE, sources),
+        Optional.ofNullable(at(tree, "sessions.publicOrigin")).map(n -> origin("sessions.publicOrigin", n.asText(), sources)));
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
-        limits, socketIo, runtime, detector);
+        limits, socketIo, runtime, detector, sessions);
   }
 
   private static GatewayConfig.RuntimeSettings runtime(JsonNode tree, Map<String, String> sources,
@@ -359,7 +363,11 @@ public final class ConfigLoader {
   }
 
   private static URI upstreamUrl(String text, Map<String, String> sources) {
-    String key = "upstream.url";
+    return origin("upstream.url", text, sources);
+  }
+
+  /** An origin: {@code http(s)://host[:port]}, nothing else. */
+  private static URI origin(String key, String text, Map<String, String> sources) {
     URI uri = uri(key, text, sources);
     boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
     if (!http || uri.getHost() == null) {

@@ -34,7 +34,8 @@ public record GatewayConfig(
     Budgets limits,
     SocketIoSettings socketIo,
     RuntimeSettings runtime,
-    Detector detector) {
+    Detector detector,
+    Sessions sessions) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -55,7 +56,20 @@ public record GatewayConfig(
    */
   public GatewayConfig withUpstream(Upstream other) {
     return new GatewayConfig(dataDir, server, admin, other, database, policyFile, auditRetentionDays, tokens, secrets,
-        limits, socketIo, runtime, detector);
+        limits, socketIo, runtime, detector, sessions);
+  }
+
+  /**
+   * Browser sessions ({@code dev.gatehouse.gateway.session}): a session ends after {@code idle}
+   * without a request, and at {@code absolute} after sign-in (or its token's expiry, if sooner).
+   * {@code publicOrigin} is the origin people's browsers use (say {@code https://agents.example.com});
+   * a cookie-authenticated request that changes something must come from it. Without it, the
+   * origin is the request's own {@code Host} over the listener's scheme.
+   */
+  public record Sessions(Duration idle, Duration absolute, Optional<URI> publicOrigin) {
+
+    public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
   }
 
   /**

@@ -31,6 +31,8 @@ import java.util.Set;
  *       cannot choose it or learn whether a guess works.</li>
  *   <li>{@code Authorization}: the caller's gateway token never reaches the runtime, so a
  *       runtime that logs or leaks headers cannot hand it to someone else.</li>
+ *   <li>{@code Cookie}: the browser session cookie is the gateway's; no cookie reaches the
+ *       runtime (elizaOS reads none).</li>
  *   <li>{@code X-Request-Id} and {@code Host}: the gateway's request id is authoritative; the
  *       proxy sets {@code Host} for the runtime.</li>
  *   <li>Any name with {@code _} (already refused by the canonicalizer; dropped again here).</li>
@@ -60,7 +62,7 @@ public final class HeaderMutator {
   private static final Set<String> GATEWAY_CONTROLLED = Set.of(
       "forwarded", "x-real-ip", "true-client-ip", "x-client-ip", "x-cluster-client-ip", "cf-connecting-ip",
       "x-original-url", "x-rewrite-url", "x-http-method-override", "x-http-method", "x-method-override",
-      "x-api-key", "authorization", "x-request-id", "host");
+      "x-api-key", "authorization", "cookie", "x-request-id", "host");
 
   /**
    * @param incoming the request headers as received (already passed the canonicalizer)

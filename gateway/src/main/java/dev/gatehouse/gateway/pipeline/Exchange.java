@@ -28,6 +28,7 @@ public final class Exchange {
   private String clientAddress;
   private Optional<RouteMatch> route = Optional.empty();
   private Optional<Principal> principal = Optional.empty();
+  private boolean bySession;
   private Map<String, String> boundResources = Map.of();
   private boolean allowed;
   private String reason = "incomplete";
@@ -53,6 +54,15 @@ public final class Exchange {
 
   void principal(Optional<Principal> who) {
     this.principal = who;
+  }
+
+  /** The request is authenticated by a browser session's cookie, not a bearer token. */
+  void bySession() {
+    this.bySession = true;
+  }
+
+  boolean viaSession() {
+    return bySession;
   }
 
   void boundResources(Map<String, String> ids) {

@@ -25,6 +25,9 @@ import dev.gatehouse.gateway.policy.RouteMatch;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.ForwardPlan;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
+import dev.gatehouse.gateway.session.BrowserSessions;
+import dev.gatehouse.gateway.session.SessionCookie;
+import dev.gatehouse.gateway.session.SessionEndpoints;
 import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import dev.gatehouse.gateway.tier.RuntimeLease;
 import dev.gatehouse.gateway.tier.RuntimeTier;
@@ -54,7 +57,12 @@ import org.slf4j.LoggerFactory;
  *   <li>limit by client address, and by recent failed authentications from it (429);
  *   <li>refuse a declared {@code Content-Length} over the {@link BodyLimit} (413
  *       {@value BodyLimit#DECLARED_REASON}; the connection is closed rather than the body read);
- *   <li>authenticate the bearer token (401; a broken dependency is 503, never allow);
+ *   <li>the sign-in endpoints {@code /login} and {@code /logout} are answered here
+ *       ({@link SessionEndpoints});
+ *   <li>authenticate the bearer token, or without one the browser session cookie (401; a broken
+ *       dependency is 503, never allow); a bearer token wins over a cookie;
+ *   <li>a cookie-authenticated request that may change something must come from the public
+ *       origin (403 {@value SessionEndpoints#CROSS_ORIGIN}, see {@link OriginCheck});
  *   <li>match the route and authorize its scopes (401/403/404);
  *   <li>limit by token, then by the token's workspace (429);
  *   <li>workspace isolation ({@link IsolationStage}): resource ids owned by the caller's
@@ -104,12 +112,13 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final UpstreamProxy proxy;
   private final RuntimeTier runtimes;
   private final SocketIoEndpoint socketIo;
+  private final BrowserSessions browsers;
   private final ClientIdentity clientIdentity;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
       AddressBlocks blocks, Limiters limiters, BodyLimit bodyLimit, BearerAuthenticator authenticator, RoutePolicy policy,
       IsolationStage isolation, HeaderMutator mutator, UpstreamProxy proxy, RuntimeTier runtimes,
-      SocketIoEndpoint socketIo) {
+      SocketIoEndpoint socketIo, BrowserSessions browsers) {
     this.health = health;
     this.audit = audit;
     this.trustedProxies = trustedProxies;
@@ -123,6 +132,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     this.proxy = proxy;
     this.runtimes = runtimes;
     this.socketIo = socketIo;
+    this.browsers = browsers;
     this.clientIdentity = proxy.upstream().clientIdentity();
   }
 
@@ -176,6 +186,10 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
           .onComplete(sent -> request.connection().close());
       return;
     }
+    if (SessionEndpoints.handles(target.path())) {
+      signIn(request, exchange, target.path(), addressKey);
+      return;
+    }
     if (socketIo.handles(target.path())) {
       var refusal = socketIo.checkHandshake(request, target.path());
       if (refusal.isPresent()) {
@@ -186,7 +200,37 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     request.pause();
     authenticator.authenticate(request)
+        .compose(result -> result instanceof AuthnResult.NotApplicable && !socketIo.handles(target.path())
+            && SessionCookie.present(request) ? bySession(request, exchange) : Future.succeededFuture(result))
         .onComplete(result -> afterAuthentication(request, exchange, target, addressKey, result));
+  }
+
+  /** Authentication by the session cookie (no bearer token was presented). */
+  private Future<AuthnResult> bySession(HttpServerRequest request, Exchange exchange) {
+    exchange.bySession();
+    return SessionCookie.read(request).map(id -> browsers.sessions().authenticate(id))
+        .orElseGet(() -> Future.succeededFuture(AuthnResult.rejected("session_malformed")));
+  }
+
+  /** {@code /login} and {@code /logout}: answered by the gateway, audited like any exchange. */
+  private void signIn(HttpServerRequest request, Exchange exchange, String path, String addressKey) {
+    exchange.route(Optional.of(SessionEndpoints.route(path)));
+    browsers.endpoints().handle(request, path).onComplete(answered -> {
+      if (answered.failed()) {
+        LOG.warn("sign-in failed closed: kind={} requestId={}", answered.cause().getClass().getSimpleName(),
+            exchange.requestId());
+        refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "session_store_unavailable");
+        return;
+      }
+      SessionEndpoints.Answer answer = answered.result();
+      exchange.principal(answer.principal());
+      if (answer.failedAuthentication()) {
+        limiters.failedAuthentication().acquire(addressKey);
+      }
+      answer.refusal().ifPresentOrElse(exchange::deny, exchange::allow);
+      request.response().setStatusCode(answer.status()).headers().addAll(answer.headers());
+      request.response().end(answer.body());
+    });
   }
 
   /**
@@ -223,7 +267,11 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     Optional<Principal> principal;
     if (result.result() instanceof AuthnResult.Rejected rejected) {
-      limiters.failedAuthentication().acquire(addressKey);
+      if (!exchange.viaSession()) {
+        // A session id is 256 random bits: a stale cookie is no guess worth limiting, and
+        // counting it would keep a person whose session ended from signing in again.
+        limiters.failedAuthentication().acquire(addressKey);
+      }
       refuse(request, exchange, rejected.rejection().error(), rejected.rejection().reason());
       return;
     } else if (result.result() instanceof AuthnResult.Authenticated authenticated) {
@@ -232,6 +280,10 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       principal = Optional.empty();
     }
     exchange.principal(principal);
+    if (exchange.viaSession() && !browsers.origins().allows(request)) {
+      refuse(request, exchange, ErrorBody.FORBIDDEN, SessionEndpoints.CROSS_ORIGIN);
+      return;
+    }
     if (socketIo.handles(target.path())) {
       upgradeSocketIo(request, exchange, addressKey, principal);
       return;

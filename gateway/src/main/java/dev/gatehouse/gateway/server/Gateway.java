@@ -57,6 +57,10 @@ import dev.gatehouse.gateway.tier.FixedRuntime;
 import dev.gatehouse.gateway.tier.RemotePlacements;
 import dev.gatehouse.gateway.tier.RuntimeTarget;
 import dev.gatehouse.gateway.tier.RuntimeTier;
+import dev.gatehouse.gateway.session.BrowserSessions;
+import dev.gatehouse.gateway.session.OriginCheck;
+import dev.gatehouse.gateway.session.SessionEndpoints;
+import dev.gatehouse.gateway.session.Sessions;
 import dev.gatehouse.gateway.socketio.RegistryChannelAccess;
 import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import dev.gatehouse.gateway.respond.AlertResponder;
@@ -355,7 +359,8 @@ public final class Gateway {
         new HeaderMutator(),
         proxy,
         runtimes,
-        socketIo);
+        socketIo,
+        browserSessions(verifier));
     JwksHandler jwks = new JwksHandler(signingKeys);
     Handler<HttpServerRequest> handler = request -> {
       if (JwksHandler.PATH.equals(request.path())) {
@@ -381,6 +386,12 @@ public final class Gateway {
           main = listener;
           return null;
         });
+  }
+
+  private BrowserSessions browserSessions(TokenVerifier verifier) {
+    Sessions sessions = new Sessions(database.pool(), feed, config.sessions(), verifier, clock);
+    OriginCheck origins = new OriginCheck(config.sessions().publicOrigin());
+    return new BrowserSessions(sessions, new SessionEndpoints(verifier, sessions, origins), origins);
   }
 
   private TokenRevoker tokenRevoker(TokenStore tokens) {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Writers call {@link #publish} inside the transaction that makes the change, so a message is
  * delivered exactly when the change is committed. Messages are hints: {@code revoke:<jti>} for one
  * revoked token, {@code sync} for revocations and workspace locks, {@code keys} for signing keys,
- * {@code issuers} for external issuers, {@code placements} for remote runtimes. After every
+ * {@code issuers} for external issuers, {@code placements} for remote runtimes, {@code sessions}
+ * for ended browser sessions. After every
  * (re)subscription the resync handlers run, because messages sent while disconnected are lost.
  * {@link #connected()} is false while the connection is down; consumers treat that as "state may
  * be stale" and fail closed.
@@ -31,6 +32,7 @@ public final class ChangeFeed {
   public static final String KEYS = "keys";
   public static final String ISSUERS = "issuers";
   public static final String PLACEMENTS = "placements";
+  public static final String SESSIONS = "sessions";
   public static final String REVOKE_PREFIX = "revoke:";
   /** Delay between reconnection attempts. */
   static final long RECONNECT_DELAY_MS = 500;
