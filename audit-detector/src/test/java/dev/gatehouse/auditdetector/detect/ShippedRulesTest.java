@@ -52,6 +52,25 @@ class ShippedRulesTest {
   }
 
   @Test
+  void d01CountsTheAttemptsTheLimiterRefused() {
+    Traffic t = new Traffic();
+    for (int i = 0; i < 10; i++) {
+      t.failedAuth(ATTACKER, at(s(i)), "malformed_token");
+      t.limited(ATTACKER, at(s(10 + i)));
+    }
+    assertFires(t.findings("D01"), "client_address=" + ATTACKER);
+  }
+
+  @Test
+  void d01IgnoresABrowserWhoseSessionEnded() {
+    Traffic t = new Traffic();
+    for (int i = 0; i < 40; i++) {
+      t.failedAuth(ATTACKER, at(s(i)), i % 2 == 0 ? "session_unknown" : "session_idle");
+    }
+    assertTrue(t.findings("D01").isEmpty());
+  }
+
+  @Test
   void d02FiresOnTenRefusalsOfOneSubject() {
     Traffic t = new Traffic();
     for (int i = 0; i < 10; i++) {

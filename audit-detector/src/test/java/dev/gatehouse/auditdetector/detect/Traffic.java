@@ -23,6 +23,12 @@ final class Traffic {
   private long seq;
   private int requests;
 
+  /** A request the gateway's failed-authentication limiter refused with 429. */
+  Traffic limited(String address, Instant at) {
+    return add(AuditEvent.builder(EventKind.HTTP, Decision.DENY, "failed_authentication_limited").status(429)
+        .clientAddress(address).method("GET"), at);
+  }
+
   /** A refused credential (401) from {@code address}. */
   Traffic failedAuth(String address, Instant at, String reason) {
     return add(AuditEvent.builder(EventKind.HTTP, Decision.DENY, reason).status(401).clientAddress(address)
