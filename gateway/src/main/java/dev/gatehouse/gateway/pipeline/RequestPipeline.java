@@ -212,6 +212,13 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
         .orElseGet(() -> Future.succeededFuture(AuthnResult.rejected("session_malformed")));
   }
 
+  /** Whether the route of the request is granted without any credential. */
+  private boolean publicRoute(CanonicalRequest target) {
+    return !socketIo.handles(target.path())
+        && policy.authorize(policy.match(target.method(), target.path()), Optional.empty())
+            instanceof AccessDecision.Granted;
+  }
+
   /** {@code /login} and {@code /logout}: answered by the gateway, audited like any exchange. */
   private void signIn(HttpServerRequest request, Exchange exchange, String path, String addressKey) {
     exchange.route(Optional.of(SessionEndpoints.route(path)));
@@ -266,7 +273,10 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       return;
     }
     Optional<Principal> principal;
-    if (result.result() instanceof AuthnResult.Rejected rejected) {
+    if (result.result() instanceof AuthnResult.Rejected && exchange.viaSession() && publicRoute(target)) {
+      // A browser sends its cookie everywhere: an ended session still sees what anyone may see.
+      principal = Optional.empty();
+    } else if (result.result() instanceof AuthnResult.Rejected rejected) {
       if (!exchange.viaSession()) {
         // A session id is 256 random bits: a stale cookie is no guess worth limiting, and
         // counting it would keep a person whose session ended from signing in again.
@@ -280,7 +290,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       principal = Optional.empty();
     }
     exchange.principal(principal);
-    if (exchange.viaSession() && !browsers.origins().allows(request)) {
+    if (exchange.viaSession() && principal.isPresent() && !browsers.origins().allows(request)) {
       refuse(request, exchange, ErrorBody.FORBIDDEN, SessionEndpoints.CROSS_ORIGIN);
       return;
     }

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.ECKey;
-import dev.gatehouse.gateway.server.Gateway;
 import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.ExternalIdp;
-import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import dev.gatehouse.gateway.testsupport.TestGateways;
-import dev.gatehouse.gateway.testsupport.TestUpstream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -37,27 +35,21 @@ class ExternalIssuersIT {
 
   @TempDir
   static Path dataDir;
-  static TestDatabase database;
-  static TestUpstream upstream;
-  static Gateway gateway;
+  static GatewayFixture node;
   static AdminClient admin;
   static String url;
 
   @BeforeAll
   static void start() throws Exception {
-    database = new TestDatabase();
-    upstream = new TestUpstream();
-    gateway = TestGateways.start(dataDir, "upstream.url=" + upstream.url(), "database.url=" + database.url(),
-        "tokens.jwksCacheDuration=" + KEY_CACHE.toMillis() + "ms", TestHttp.TRUST_LOOPBACK_PROXY);
-    admin = new AdminClient(gateway);
-    url = TestGateways.mainUrl(gateway);
+    node = GatewayFixture.start(dataDir, "tokens.jwksCacheDuration=" + KEY_CACHE.toMillis() + "ms",
+        TestHttp.TRUST_LOOPBACK_PROXY);
+    admin = node.admin;
+    url = TestGateways.mainUrl(node.gateway);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    TestGateways.stopQuietly(gateway);
-    upstream.close();
-    database.close();
+    node.close();
   }
 
   static int read(String token) throws Exception {

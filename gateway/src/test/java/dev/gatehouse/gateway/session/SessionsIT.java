@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gatehouse.gateway.authn.TestHttp;
 import dev.gatehouse.gateway.server.Gateway;
 import dev.gatehouse.gateway.testsupport.AdminClient;
-import dev.gatehouse.gateway.testsupport.TestDatabase;
+import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import dev.gatehouse.gateway.testsupport.TestGateways;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
 import io.vertx.core.json.JsonArray;
@@ -46,9 +46,7 @@ class SessionsIT {
 
   @TempDir
   static Path dataDir;
-  static TestDatabase database;
-  static TestUpstream upstream;
-  static Gateway gateway;
+  static GatewayFixture node;
   static AdminClient admin;
   static String url;
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -56,19 +54,15 @@ class SessionsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    database = new TestDatabase();
-    upstream = new TestUpstream();
-    gateway = TestGateways.start(dataDir, "upstream.url=" + upstream.url(), "database.url=" + database.url(),
-        "sessions.idleTimeout=" + IDLE.toSeconds() + "s", TestHttp.TRUST_LOOPBACK_PROXY);
-    admin = new AdminClient(gateway);
-    url = TestGateways.mainUrl(gateway);
+    node = GatewayFixture.start(dataDir, "sessions.idleTimeout=" + IDLE.toSeconds() + "s",
+        TestHttp.TRUST_LOOPBACK_PROXY);
+    admin = node.admin;
+    url = TestGateways.mainUrl(node.gateway);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    TestGateways.stopQuietly(gateway);
-    upstream.close();
-    database.close();
+    node.close();
   }
 
   /** A new workspace and a token in it with these scopes. */
@@ -133,7 +127,7 @@ class SessionsIT {
     assertEquals(43, id.length());
     assertNotEquals(id, session(token.getString("token")), "every sign-in makes a new session id");
 
-    try (Connection c = DriverManager.getConnection(database.jdbcUrl());
+    try (Connection c = DriverManager.getConnection(node.database.jdbcUrl());
         ResultSet rows = c.createStatement().executeQuery("SELECT * FROM sessions")) {
       int count = 0;
       while (rows.next()) {
@@ -172,7 +166,7 @@ class SessionsIT {
     String marker = UUID.randomUUID().toString();
     HttpResponse<String> read = send("GET", "/api/agents/a1", session, Map.of("X-Attack", marker));
     assertEquals(200, read.statusCode(), read.body());
-    TestUpstream.Received received = upstream.awaitRequest("X-Attack", marker);
+    TestUpstream.Received received = node.upstream.awaitRequest("X-Attack", marker);
     assertNull(received.headers().get("Cookie"), "no cookie reaches the runtime");
     assertFalse(received.headers().toString().contains(session));
 
@@ -182,6 +176,8 @@ class SessionsIT {
     assertEquals(401, send("GET", "/api/agents/a1", session, Map.of("Authorization", "Bearer not.a.token"))
         .statusCode(), "a bearer token, when present, decides");
     assertEquals(401, send("GET", "/api/agents/a1", "A".repeat(43), Map.of()).statusCode(), "an unknown session");
+    assertEquals(200, send("GET", "/hello", "A".repeat(43), Map.of()).statusCode(),
+        "an ended session still sees what anyone may see");
   }
 
   @Test
@@ -282,8 +278,9 @@ class SessionsIT {
   @Test
   @Tag("T-AUTH-018")
   void a_session_made_on_one_node_works_on_another_until_logout_on_either(@TempDir Path otherDir) throws Exception {
-    Gateway other = TestGateways.start(otherDir, "upstream.url=" + upstream.url(), "database.url=" + database.url(),
-        "sessions.idleTimeout=" + IDLE.toSeconds() + "s", "secrets.keyring=" + gateway.config().secrets().keyring(),
+    Gateway other = TestGateways.start(otherDir, "upstream.url=" + node.upstream.url(),
+        "database.url=" + node.database.url(), "sessions.idleTimeout=" + IDLE.toSeconds() + "s",
+        "secrets.keyring=" + node.gateway.config().secrets().keyring(),
         TestHttp.TRUST_LOOPBACK_PROXY);
     try {
       String session = session(token("agents:read").getString("token"));
