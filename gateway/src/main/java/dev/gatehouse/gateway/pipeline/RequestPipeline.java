@@ -32,6 +32,7 @@ import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import dev.gatehouse.gateway.tier.RuntimeLease;
 import dev.gatehouse.gateway.tier.RuntimeTier;
 import dev.gatehouse.gateway.tier.RuntimeUnavailable;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AsyncResult;
@@ -72,7 +73,8 @@ import org.slf4j.LoggerFactory;
  *       request now is 503 with {@code Retry-After});
  *   <li>mutate the headers (client forwarding and credential headers dropped, ours injected, the
  *       client identity per {@link ClientIdentity}) and proxy exactly the canonical target (with
- *       identity query values replaced); the JSON answer of an authenticated request goes
+ *       identity query values replaced, an {@code X-Entity-Id} the client sent replaced by the
+ *       caller's entity id or dropped for an anonymous request); the JSON answer of an authenticated request goes
  *       through the response policy (lists filtered, created resources recorded, secrets
  *       redacted). A 429 from the runtime is passed on, never retried. A streamed
  *       body that grows past the {@link BodyLimit} is cut off by the proxy and the exchange is
@@ -91,6 +93,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
   /** Audit reason key of a request refused because its client address is blocked. */
   public static final String BLOCKED_REASON = "address_blocked";
+  /** The header elizaOS clients name their entity in; forwarded only as the caller's own entity id. */
+  static final String ENTITY_HEADER = "X-Entity-Id";
   /** Audit reason of a WebSocket upgrade on a route not declared {@code websocket: true}. */
   public static final String UPGRADE_NOT_ALLOWED = "upgrade_not_allowed";
 
@@ -362,6 +366,11 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
         clientIdentity.forwardedFor(exchange.clientAddress(), exchange.principal()), exchange.requestId(),
         request.canUpgradeToWebSocket());
     forward.set(UpstreamProxy.FORWARD_TARGET_HEADER, target);
+    if (forward.contains(ENTITY_HEADER)) {
+      // The runtime narrows some reads to this entity: it may only ever be the caller's own.
+      exchange.principal().map(p -> EntityIds.of(p.workspace(), p.subject()).toString()).ifPresentOrElse(
+          entity -> forward.set(ENTITY_HEADER, entity), () -> forward.remove(ENTITY_HEADER));
+    }
     if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
       // The proxy takes the body's framing from these headers and never forwards the header
       // itself: without it, a chunked body could not be streamed at all. The canonicalizer

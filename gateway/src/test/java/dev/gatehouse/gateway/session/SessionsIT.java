@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import dev.gatehouse.gateway.testsupport.TestGateways;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
+import dev.gatehouse.gateway.workspace.EntityIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -298,6 +299,24 @@ class SessionsIT {
     } finally {
       TestGateways.stopQuietly(other);
     }
+  }
+
+  @Test
+  @Tag("T-ISO-005")
+  void the_entity_a_browser_names_reaches_the_runtime_as_the_callers_own() throws Exception {
+    JsonObject token = token("agents:read");
+    String session = session(token.getString("token"));
+    String forged = UUID.randomUUID().toString();
+    String marker = UUID.randomUUID().toString();
+    assertEquals(200, send("GET", "/api/agents/a1", session, Map.of("X-Entity-Id", forged, "X-Attack", marker))
+        .statusCode());
+    String own = EntityIds.of(token.getString("workspace"), token.getString("subject")).toString();
+    assertEquals(own, node.upstream.awaitRequest("X-Attack", marker).headers().get("X-Entity-Id"));
+
+    String anonymous = UUID.randomUUID().toString();
+    assertEquals(200, send("GET", "/hello", null, Map.of("X-Entity-Id", forged, "X-Attack", anonymous)).statusCode());
+    assertNull(node.upstream.awaitRequest("X-Attack", anonymous).headers().get("X-Entity-Id"),
+        "an anonymous request names no entity");
   }
 
   static boolean sleep(long millis) throws InterruptedException {

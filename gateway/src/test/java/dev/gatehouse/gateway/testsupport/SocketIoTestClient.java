@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.testsupport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -49,8 +50,12 @@ public final class SocketIoTestClient implements AutoCloseable {
 
   /** Opens a socket to {@link #TARGET}; {@code bearer} (may be null) goes in {@code Authorization}. */
   public static SocketIoTestClient open(int port, String bearer) throws Exception {
-    // Handlers are set as the connection completes, on its event loop, so no early message is lost.
-    return Await.result(connect(port, TARGET, bearer).map(SocketIoTestClient::new));
+    // The handlers are in place before the connection exists, so the server's first message (the
+    // Engine.IO open packet, written as the upgrade completes) cannot arrive before them.
+    ClientWebSocket socket = CLIENT.webSocket();
+    SocketIoTestClient client = new SocketIoTestClient(socket);
+    Await.result(socket.connect(options(port, TARGET, bearer)));
+    return client;
   }
 
   /** The HTTP status of an upgrade the server refused; fails the test if it was accepted. */
@@ -68,12 +73,16 @@ public final class SocketIoTestClient implements AutoCloseable {
   }
 
   private static Future<WebSocket> connect(int port, String target, String bearer) {
+    return CLIENT.connect(options(port, target, bearer));
+  }
+
+  private static WebSocketConnectOptions options(int port, String target, String bearer) {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI(target);
     if (bearer != null) {
       options.addHeader("Authorization", "Bearer " + bearer);
     }
-    return CLIENT.connect(options);
+    return options;
   }
 
   /** Sends one raw Engine.IO message. */
