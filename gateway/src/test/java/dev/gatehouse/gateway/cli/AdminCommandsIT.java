@@ -52,16 +52,24 @@ class AdminCommandsIT {
     database.close();
   }
 
+  /** Runs {@code args} followed by this node's {@link #connection()} options. */
   static Run run(Object command, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(connection());
+    return exactly(command, all.toArray(new String[0]));
+  }
+
+  static List<String> connection() {
+    return List.of("--admin-url", adminUrl, "--token-file", dataDir.resolve(BootstrapToken.FILE_NAME).toString());
+  }
+
+  static Run exactly(Object command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(command);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--admin-url", adminUrl,
-        "--token-file", dataDir.resolve(BootstrapToken.FILE_NAME).toString()));
-    int exit = cli.execute(all.toArray(new String[0]));
+    int exit = cli.execute(args);
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -83,7 +91,10 @@ class AdminCommandsIT {
     assertFalse(listed.out().contains(token.getString("token")), "list never shows a token");
 
     // A jti may begin with "-": an id that stands alone goes after "--", as the CLI help says.
-    Run revoked = run(new TokenCommand(), "revoke", "--", token.getString("jti"));
+    List<String> revoke = new ArrayList<>(List.of("revoke"));
+    revoke.addAll(connection());
+    revoke.addAll(List.of("--", token.getString("jti")));
+    Run revoked = exactly(new TokenCommand(), revoke.toArray(new String[0]));
     assertEquals(0, revoked.exit(), revoked.err());
     assertEquals(401, TestHttp.get(TestGateways.mainUrl(gateway) + "/echo", token.getString("token")).statusCode());
 
