@@ -244,8 +244,11 @@ public final class ConfigLoader {
         positive(tree, "sessions.idleTimeout", GatewayConfig.Sessions.DEFAULT_IDLE, sources),
         positive(tree, "sessions.absoluteTimeout", GatewayConfig.Sessions.DEFAULT_ABSOLUTE, sources),
         Optional.ofNullable(at(tree, "sessions.publicOrigin")).map(n -> origin("sessions.publicOrigin", n.asText(), sources)));
+    var webClient = new GatewayConfig.WebClientSettings(
+        Optional.ofNullable(at(tree, "webClient.enabled")).map(JsonNode::asBoolean).orElse(true),
+        Optional.ofNullable(at(tree, "webClient.dir")).map(n -> Path.of(n.asText())));
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
-        limits, socketIo, runtime, detector, sessions);
+        limits, socketIo, runtime, detector, sessions, webClient);
   }
 
   private static GatewayConfig.RuntimeSettings runtime(JsonNode tree, Map<String, String> sources,

@@ -35,7 +35,8 @@ public record GatewayConfig(
     SocketIoSettings socketIo,
     RuntimeSettings runtime,
     Detector detector,
-    Sessions sessions) {
+    Sessions sessions,
+    WebClientSettings webClient) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -56,8 +57,16 @@ public record GatewayConfig(
    */
   public GatewayConfig withUpstream(Upstream other) {
     return new GatewayConfig(dataDir, server, admin, other, database, policyFile, auditRetentionDays, tokens, secrets,
-        limits, socketIo, runtime, detector, sessions);
+        limits, socketIo, runtime, detector, sessions, webClient);
   }
+
+  /**
+   * The elizaOS web client the gateway serves to people in a browser
+   * ({@code dev.gatehouse.gateway.webclient}). With {@code enabled} (the default), it is served
+   * from {@code dir}, or without one from the managed runtime's install; an upstream the gateway
+   * does not run needs {@code dir} for a client to be served.
+   */
+  public record WebClientSettings(boolean enabled, Optional<Path> dir) {}
 
   /**
    * Browser sessions ({@code dev.gatehouse.gateway.session}): a session ends after {@code idle}

@@ -26,12 +26,14 @@ import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.ForwardPlan;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
 import dev.gatehouse.gateway.session.BrowserSessions;
+import dev.gatehouse.gateway.session.OriginCheck;
 import dev.gatehouse.gateway.session.SessionCookie;
 import dev.gatehouse.gateway.session.SessionEndpoints;
 import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import dev.gatehouse.gateway.tier.RuntimeLease;
 import dev.gatehouse.gateway.tier.RuntimeTier;
 import dev.gatehouse.gateway.tier.RuntimeUnavailable;
+import dev.gatehouse.gateway.webclient.WebClient;
 import dev.gatehouse.gateway.workspace.EntityIds;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -43,7 +45,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,11 +64,13 @@ import org.slf4j.LoggerFactory;
  *   <li>refuse a declared {@code Content-Length} over the {@link BodyLimit} (413
  *       {@value BodyLimit#DECLARED_REASON}; the connection is closed rather than the body read);
  *   <li>the sign-in endpoints {@code /login} and {@code /logout} are answered here
- *       ({@link SessionEndpoints});
+ *       ({@link SessionEndpoints}), and so are the web client's files ({@link WebClient});
  *   <li>authenticate the bearer token, or without one the browser session cookie (401; a broken
  *       dependency is 503, never allow); a bearer token wins over a cookie;
  *   <li>a cookie-authenticated request that may change something must come from the public
  *       origin (403 {@value SessionEndpoints#CROSS_ORIGIN}, see {@link OriginCheck});
+ *   <li>a request for one of the web client's pages gets the page, or without a caller a
+ *       redirect to {@code /login} ({@link WebClient});
  *   <li>match the route and authorize its scopes (401/403/404);
  *   <li>limit by token, then by the token's workspace (429);
  *   <li>workspace isolation ({@link IsolationStage}): resource ids owned by the caller's
@@ -82,8 +89,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * Requests under {@code /socket.io} go to the {@link SocketIoEndpoint} instead of the route
- * policy and the proxy: its handshake rules apply before authentication, and an allowed upgrade
- * is terminated by the gateway (route id {@value SocketIoEndpoint#ROUTE_ID}).
+ * policy and the proxy: its handshake rules apply before authentication, and a browser's must
+ * come from the public origin ({@link OriginCheck#allowsSocket}); an allowed one is served by
+ * the gateway's own Engine.IO server (route id {@value SocketIoEndpoint#ROUTE_ID}).
  *
  * Each exchange ends in one access-log line and one audit event, allowed or denied; so do
  * requests the HTTP parser refuses before this pipeline sees them ({@link #handleInvalid}).
@@ -97,6 +105,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   static final String ENTITY_HEADER = "X-Entity-Id";
   /** Audit reason of a WebSocket upgrade on a route not declared {@code websocket: true}. */
   public static final String UPGRADE_NOT_ALLOWED = "upgrade_not_allowed";
+  /** Audit reason of a web client page asked for without a signed-in caller (sent to sign in). */
+  public static final String LOGIN_REQUIRED = "login_required";
 
   /** The gateway's limiters; see {@link dev.gatehouse.gateway.limit.Limits} for the budgets. */
   public record Limiters(RateLimiter perAddress, RateLimiter failedAuthentication, RateLimiter perToken,
@@ -194,6 +204,13 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       signIn(request, exchange, target.path(), addressKey);
       return;
     }
+    if (browsers.client().filter(c -> c.isFile(request.method(), target.path())).isPresent()
+        && policy.match(target.method(), target.path()).isEmpty()) {
+      exchange.route(Optional.of(WebClient.FILE_ROUTE));
+      exchange.allow();
+      browsers.client().get().sendFile(request.response(), target.path());
+      return;
+    }
     if (socketIo.handles(target.path())) {
       var refusal = socketIo.checkHandshake(request, target.path());
       if (refusal.isPresent()) {
@@ -204,8 +221,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     request.pause();
     authenticator.authenticate(request)
-        .compose(result -> result instanceof AuthnResult.NotApplicable && !socketIo.handles(target.path())
-            && SessionCookie.present(request) ? bySession(request, exchange) : Future.succeededFuture(result))
+        .compose(result -> result instanceof AuthnResult.NotApplicable && SessionCookie.present(request)
+            ? bySession(request, exchange) : Future.succeededFuture(result))
         .onComplete(result -> afterAuthentication(request, exchange, target, addressKey, result));
   }
 
@@ -221,6 +238,32 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     return !socketIo.handles(target.path())
         && policy.authorize(policy.match(target.method(), target.path()), Optional.empty())
             instanceof AccessDecision.Granted;
+  }
+
+  /** Whether the request is for one of the web client's pages (a path no route claims). */
+  private boolean webPage(HttpServerRequest request, CanonicalRequest target) {
+    return browsers.client().filter(c -> c.isPage(request, target.path())).isPresent()
+        && !socketIo.handles(target.path()) && !SessionEndpoints.handles(target.path())
+        && policy.match(target.method(), target.path()).isEmpty();
+  }
+
+  /** The app's page for a signed-in caller; anyone else is sent to sign in, and back here after. */
+  private void webClientPage(HttpServerRequest request, Exchange exchange, Optional<Principal> principal) {
+    exchange.route(Optional.of(WebClient.PAGE_ROUTE));
+    request.resume();
+    if (principal.isEmpty()) {
+      exchange.deny(LOGIN_REQUIRED);
+      String next = SessionEndpoints.localPath(request.uri()) ? request.uri() : "/";
+      request.response().setStatusCode(303)
+          .putHeader(HttpHeaders.LOCATION, SessionEndpoints.LOGIN_PATH + "?next="
+              + URLEncoder.encode(next, StandardCharsets.UTF_8))
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end();
+      return;
+    }
+    exchange.allow();
+    browsers.client().orElseThrow().sendPage(request.response(),
+        EntityIds.of(principal.get().workspace(), principal.get().subject()));
   }
 
   /** {@code /login} and {@code /logout}: answered by the gateway, audited like any exchange. */
@@ -277,7 +320,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       return;
     }
     Optional<Principal> principal;
-    if (result.result() instanceof AuthnResult.Rejected && exchange.viaSession() && publicRoute(target)) {
+    if (result.result() instanceof AuthnResult.Rejected && exchange.viaSession()
+        && (publicRoute(target) || webPage(request, target))) {
       // A browser sends its cookie everywhere: an ended session still sees what anyone may see.
       principal = Optional.empty();
     } else if (result.result() instanceof AuthnResult.Rejected rejected) {
@@ -295,11 +339,18 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     exchange.principal(principal);
     if (exchange.viaSession() && principal.isPresent() && !browsers.origins().allows(request)) {
+      if (!socketIo.handles(target.path())) {
+        exchange.route(policy.match(target.method(), target.path()));
+      }
       refuse(request, exchange, ErrorBody.FORBIDDEN, SessionEndpoints.CROSS_ORIGIN);
       return;
     }
     if (socketIo.handles(target.path())) {
-      upgradeSocketIo(request, exchange, addressKey, principal);
+      socketIo(request, exchange, addressKey, principal);
+      return;
+    }
+    if (webPage(request, target)) {
+      webClientPage(request, exchange, principal);
       return;
     }
     var match = policy.match(target.method(), target.path());
@@ -395,11 +446,18 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
   }
 
-  /** The Socket.IO handshake after authentication: a token-less upgrade authenticates at CONNECT. */
-  private void upgradeSocketIo(HttpServerRequest request, Exchange exchange, String addressKey,
+  /**
+   * A Socket.IO request after authentication: a browser's must come from the public origin; a
+   * token-less WebSocket upgrade authenticates at CONNECT.
+   */
+  private void socketIo(HttpServerRequest request, Exchange exchange, String addressKey,
       Optional<Principal> principal) {
     exchange.route(Optional.of(SocketIoEndpoint.ROUTE));
-    var refusal = socketIo.checkCaller(principal);
+    if (!browsers.origins().allowsSocket(request, exchange.viaSession())) {
+      refuse(request, exchange, ErrorBody.FORBIDDEN, SessionEndpoints.CROSS_ORIGIN);
+      return;
+    }
+    var refusal = socketIo.checkCaller(request, principal);
     if (refusal.isPresent()) {
       refuse(request, exchange, refusal.get().error(), refusal.get().reason());
       return;
@@ -409,9 +467,17 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       return;
     }
     exchange.allow();
+    Optional<Supplier<Future<AuthnResult>>> session = exchange.viaSession() && principal.isPresent()
+        ? SessionCookie.read(request).map(id -> () -> browsers.sessions().authenticate(id))
+        : Optional.empty();
+    var handshake = new SocketIoEndpoint.Handshake(exchange.requestId(), exchange.clientAddress(), addressKey,
+        exchange.userAgent(), principal, session);
+    if (!SocketIoEndpoint.upgrades(request)) {
+      socketIo.accept(request, handshake);
+      return;
+    }
     // An upgraded request never ends as an HTTP response: its log line and event are written here.
-    socketIo.upgrade(request, new SocketIoEndpoint.Handshake(exchange.requestId(), exchange.clientAddress(),
-        addressKey, exchange.userAgent(), principal))
+    socketIo.accept(request, handshake)
         .onComplete(upgraded -> finish(request, exchange, upgraded.succeeded() ? "upgraded" : AccessLog.ABORTED));
   }
 

@@ -58,6 +58,7 @@ import dev.gatehouse.gateway.tier.RemotePlacements;
 import dev.gatehouse.gateway.tier.RuntimeTarget;
 import dev.gatehouse.gateway.tier.RuntimeTier;
 import dev.gatehouse.gateway.session.BrowserSessions;
+import dev.gatehouse.gateway.webclient.WebClient;
 import dev.gatehouse.gateway.session.OriginCheck;
 import dev.gatehouse.gateway.session.SessionEndpoints;
 import dev.gatehouse.gateway.session.Sessions;
@@ -138,6 +139,8 @@ public final class Gateway {
   private SocketIoEndpoint socketIo;
   private MainListener main;
   private HttpServer admin;
+  /** The web client of the managed runtime install, when the gateway installed one. */
+  private Optional<Path> installedClient = Optional.empty();
 
   private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir, UnaryOperator<AuditSink> decisions) {
     this.config = config;
@@ -289,6 +292,7 @@ public final class Gateway {
       return Future.succeededFuture(new FixedRuntime(new RuntimeTarget(config.upstream().url(), config.upstream().apiKey())));
     }
     return ManagedRuntime.install(vertx, settings.cacheDir(), settings.packages().orElseThrow()).compose(installDir -> {
+      installedClient = Optional.of(installDir.resolve(WebClient.CLIENT_IN_INSTALL));
       if (settings.dedicated()) {
         WorkspaceRuntimes launcher = new WorkspaceRuntimes(vertx, dataDir.path().resolve(RUNTIMES_DIR),
             workspace -> runtimeOptions(installDir, dataDir.path().resolve(RUNTIMES_DIR).resolve(workspace), workspace));
@@ -391,7 +395,11 @@ public final class Gateway {
   private BrowserSessions browserSessions(TokenVerifier verifier) {
     Sessions sessions = new Sessions(database.pool(), feed, config.sessions(), verifier, clock);
     OriginCheck origins = new OriginCheck(config.sessions().publicOrigin());
-    return new BrowserSessions(sessions, new SessionEndpoints(verifier, sessions, origins), origins);
+    Optional<Path> clientDir = config.webClient().enabled()
+        ? config.webClient().dir().or(() -> installedClient) : Optional.empty();
+    Optional<WebClient> client = clientDir.map(WebClient::open);
+    client.ifPresent(c -> LOG.info("serving the web client: {}", c));
+    return new BrowserSessions(sessions, new SessionEndpoints(verifier, sessions, origins), origins, client);
   }
 
   private TokenRevoker tokenRevoker(TokenStore tokens) {

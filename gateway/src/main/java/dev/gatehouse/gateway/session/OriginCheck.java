@@ -31,6 +31,17 @@ public final class OriginCheck {
     return SAFE.contains(request.method()) || sameOrigin(request);
   }
 
+  /**
+   * Whether a Socket.IO request may go on, whatever its method: a browser's (one that names where
+   * it comes from) must come from the public origin, and a cookie-authenticated one must prove it
+   * (a WebSocket is not covered by SameSite or CORS). A program that names no origin and holds
+   * its own token may connect from anywhere.
+   */
+  public boolean allowsSocket(HttpServerRequest request, boolean bySession) {
+    boolean named = request.getHeader(HttpHeaders.ORIGIN) != null || request.getHeader("Sec-Fetch-Site") != null;
+    return !(named || bySession) || sameOrigin(request);
+  }
+
   /** Whether the request provably comes from the public origin (whatever its method). */
   public boolean sameOrigin(HttpServerRequest request) {
     String origin = request.getHeader(HttpHeaders.ORIGIN);

@@ -126,7 +126,7 @@ public final class SessionEndpoints {
   }
 
   /** A path on this site: one leading slash, no scheme-relative {@code //} or backslash tricks. */
-  static boolean localPath(String next) {
+  public static boolean localPath(String next) {
     return next.startsWith("/") && !next.startsWith("//") && next.chars().noneMatch(c -> c == '\\' || c < 0x21
         || c > 0x7E) && next.length() <= 1024;
   }
@@ -165,7 +165,8 @@ public final class SessionEndpoints {
     return MultiMap.caseInsensitiveMultiMap()
         .add("Content-Security-Policy", CSP)
         .add(HttpHeaders.CACHE_CONTROL, "no-store")
-        .add("Referrer-Policy", "no-referrer")
+        // "no-referrer" would make the browser send "Origin: null" with the sign-in form.
+        .add("Referrer-Policy", "same-origin")
         .add("X-Content-Type-Options", "nosniff");
   }
 }

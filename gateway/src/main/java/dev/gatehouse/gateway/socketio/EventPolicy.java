@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.gateway.authn.Principal;
+import dev.gatehouse.gateway.ownership.OwnershipRegistry;
 import dev.gatehouse.gateway.isolation.Attachments;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -110,7 +111,10 @@ final class EventPolicy {
     }
     String channel = present(payload.getValue("channelId")) ? text(payload.getValue("channelId"))
         : text(payload.getValue("roomId"));
-    String server = text(payload.getValue("messageServerId"));
+    // A join naming no server joins in the runtime's own (the runtime falls back to it): the
+    // elizaOS client never names one there. It is checked, and forwarded, as that server.
+    boolean ownServer = join && !present(payload.getValue("messageServerId"));
+    String server = ownServer ? OwnershipRegistry.RUNTIME_MESSAGE_SERVER : text(payload.getValue("messageServerId"));
     Object metadata = payload.getValue("metadata");
     if (channel == null || server == null || (metadata != null && !(metadata instanceof JsonObject))) {
       return Checked.refused("malformed_event", type, ids);
@@ -168,6 +172,9 @@ final class EventPolicy {
       // first agent it loaded, whatever workspace owns that agent, which then records rooms and
       // entities naming this workspace's channel. The channel's own type still marks it a DM.
       rewritten.remove("entityId");
+      if (ownServer) {
+        rewritten.put("messageServerId", server);
+      }
       if (!join) {
         rewritten.put("senderId", entityId);
       }

@@ -13,30 +13,32 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client socket and, once its caller is authenticated, the gateway's own socket to the
- * runtime. Confined to the client socket's event loop; client messages are handled one at a
- * time, in order (the client socket is paused while a decision is pending).
+ * One client session and, once its caller is authenticated, the gateway's own socket to the
+ * runtime. The client is reached over a {@link ClientChannel}: a WebSocket, or long-polling until
+ * it upgrades; every check below applies whatever the transport. Confined to the event loop it
+ * was made on; client messages are handled one at a time, in order (the channel is paused while
+ * a decision is pending).
  *
  * <h3>Lifecycle</h3>
  * <ol>
  *   <li>The gateway sends its own Engine.IO open packet and waits up to
  *       {@code socketio.connectTimeout} for the Socket.IO CONNECT packet of the default namespace.
  *   <li>CONNECT: the caller is the upgrade's principal, or the token in the CONNECT auth payload
- *       is verified now. Refused: CONNECT_ERROR {@code {"message":"unauthorized"}} and close 1008;
+ *       is verified now (the handshake's browser session, if any, is the caller and the payload
+ *       is ignored). Refused: CONNECT_ERROR {@code {"message":"unauthorized"}} and close 1008;
  *       the runtime is never dialled.
  *   <li>A lease is taken on the workspace's runtime (held until the session closes), the runtime
  *       is dialled; its open packet is consumed and the gateway's CONNECT carries
@@ -54,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       {@link #onClientError});
  *   <li>1008: the message rate exceeded, CONNECT refused or late, and the token expired, revoked
  *       or its workspace locked (checked before every client message once connected, and every
- *       {@code socketio.recheckInterval});
+ *       {@code socketio.recheckInterval}; a browser session is re-checked the same way: logout,
+ *       idle or absolute timeout);
  *   <li>1003: a binary message (no binary packets are supported);
  *   <li>1011: the runtime or a dependency (token state, audit trail) unavailable;
  *   <li>1013: the workspace's runtime cannot take the session now (still starting, or every
@@ -86,47 +89,81 @@ final class SocketIoSession {
   private static final String REFUSED_EVENT = "[\"messageError\",{\"error\":\"forbidden\"}]";
   private static final String REFUSED_ACK = "[{\"error\":\"forbidden\"}]";
   /** Heartbeat announced in the gateway's open packet: the runtime's own (elizaos-runtime §2). */
-  private static final int PING_INTERVAL_MS = 25_000;
-  private static final int PING_TIMEOUT_MS = 20_000;
+  static final int PING_INTERVAL_MS = 25_000;
+  static final int PING_TIMEOUT_MS = 20_000;
 
   private enum State { AWAITING_CONNECT, CONNECTING, OPEN, CLOSED }
 
   private final SocketIoEndpoint endpoint;
-  private final ServerWebSocket client;
+  private final Context context;
   private final SocketIoEndpoint.Handshake handshake;
   private final SocketAudit audit;
+  private ClientChannel client;
   private State state = State.AWAITING_CONNECT;
   private Principal principal;
-  private String token;
+  /** Re-authenticates the caller's credential: its token, or its browser session. */
+  private Supplier<Future<AuthnResult>> recheck;
   private String entityId;
   private WebSocket upstream;
   private RuntimeLease runtime;
-  private Buffer message;
-  private boolean binaryMessage;
   private long connectTimer = -1;
   private long recheckTimer = -1;
 
-  SocketIoSession(SocketIoEndpoint endpoint, ServerWebSocket client, SocketIoEndpoint.Handshake handshake,
-      Optional<String> headerToken) {
+  /**
+   * @param recheck re-authenticates the credential the handshake was authenticated with; empty
+   *     when the caller authenticates at CONNECT
+   */
+  SocketIoSession(SocketIoEndpoint endpoint, SocketIoEndpoint.Handshake handshake,
+      Optional<Supplier<Future<AuthnResult>>> recheck) {
     this.endpoint = endpoint;
-    this.client = client;
+    this.context = Vertx.currentContext();
     this.handshake = handshake;
     this.audit = new SocketAudit(endpoint.audit(), handshake);
     this.principal = handshake.principal().orElse(null);
-    this.token = principal == null ? null : headerToken.orElse(null);
+    this.recheck = principal == null ? null : recheck.orElse(null);
   }
 
-  void start() {
-    client.frameHandler(this::onFrame);
-    client.closeHandler(v -> onClientClosed());
-    client.exceptionHandler(this::onClientError);
+  /** Starts the session over a WebSocket that never was anything else. */
+  void start(ServerWebSocket socket) {
+    WebSocketChannel channel = webSocketChannel(socket);
+    start(channel, RequestId.next(), false);
+    channel.attach();
+  }
+
+  /**
+   * Starts the session over long-polling: {@code sid} is the channel's key, which the client
+   * presents on every later poll and on the upgrade.
+   */
+  void start(PollingChannel channel, String sid) {
+    start((ClientChannel) channel, sid, true);
+  }
+
+  WebSocketChannel webSocketChannel(ServerWebSocket socket) {
+    return new WebSocketChannel(this, socket, context, endpoint.settings().maxMessageBytes());
+  }
+
+  Context context() {
+    return context;
+  }
+
+  /** The client upgraded from polling: from now on it is reached over {@code channel}. */
+  void switchTo(WebSocketChannel channel) {
+    client = channel;
+    channel.attach();
+    if (state == State.CLOSED) {
+      channel.close(NORMAL, "");
+    }
+  }
+
+  private void start(ClientChannel channel, String sid, boolean canUpgrade) {
+    client = channel;
     JsonObject open = new JsonObject()
-        .put("sid", RequestId.next())
-        .put("upgrades", new JsonArray())
+        .put("sid", sid)
+        .put("upgrades", canUpgrade ? new JsonArray().add("websocket") : new JsonArray())
         .put("pingInterval", PING_INTERVAL_MS)
         .put("pingTimeout", PING_TIMEOUT_MS)
         .put("maxPayload", endpoint.settings().maxMessageBytes());
-    client.writeTextMessage("0" + open.encode());
+    client.send("0" + open.encode());
     connectTimer = endpoint.vertx().setTimer(endpoint.settings().connectTimeout().toMillis(), id -> {
       connectTimer = -1;
       if (state == State.AWAITING_CONNECT || state == State.CONNECTING) {
@@ -137,35 +174,21 @@ final class SocketIoSession {
 
   // ------------------------------------------------------------------ client side
 
-  private void onFrame(WebSocketFrame frame) {
+  /** A client message over {@code socketio.maxMessageBytes}. */
+  void onTooLarge(long bytes) {
+    closeFor("message_too_large", MESSAGE_TOO_BIG, TYPE_MESSAGE, bytes, System.nanoTime());
+  }
+
+  /** A binary client message: no binary packets are supported. */
+  void onBinary(long bytes) {
+    closeFor("binary_refused", UNSUPPORTED_DATA, TYPE_MESSAGE, bytes, System.nanoTime());
+  }
+
+  /** One complete client text message, handed over by the channel while not paused. */
+  void onMessage(String text, long bytes) {
     if (state == State.CLOSED) {
       return;
     }
-    if (frame.isText() || frame.isBinary()) {
-      message = Buffer.buffer();
-      binaryMessage = frame.isBinary();
-    } else if (!frame.isContinuation() || message == null) {
-      return;
-    }
-    message.appendBuffer(frame.binaryData());
-    if (message.length() > endpoint.settings().maxMessageBytes()) {
-      long size = message.length();
-      message = null;
-      closeFor("message_too_large", MESSAGE_TOO_BIG, TYPE_MESSAGE, size, System.nanoTime());
-      return;
-    }
-    if (frame.isFinal()) {
-      Buffer complete = message;
-      message = null;
-      if (binaryMessage) {
-        closeFor("binary_refused", UNSUPPORTED_DATA, TYPE_MESSAGE, complete.length(), System.nanoTime());
-      } else {
-        onMessage(complete.toString(StandardCharsets.UTF_8), complete.length());
-      }
-    }
-  }
-
-  private void onMessage(String text, long bytes) {
     long started = System.nanoTime();
     if (!endpoint.messageRate().acquire(handshake.requestId()).allowed()) {
       closeFor("message_rate_limited", POLICY_VIOLATION, TYPE_MESSAGE, bytes, started);
@@ -256,10 +279,11 @@ final class SocketIoSession {
       connectRefused("failed_authentication_limited", "rate_limited", POLICY_VIOLATION, bytes, started);
       return;
     } else {
-      token = connectToken(packet.json());
+      String token = connectToken(packet.json());
+      recheck = token == null ? null : () -> endpoint.verifier().verify(token);
       authenticated = token == null
           ? Future.succeededFuture(AuthnResult.NOT_APPLICABLE)
-          : endpoint.verifier().verify(token);
+          : recheck.get();
     }
     authenticated.onComplete(result -> {
       if (state == State.CLOSED) {
@@ -285,7 +309,7 @@ final class SocketIoSession {
         endpoint.failedAuthentication().acquire(handshake.addressKey());
         String reason = result.result() instanceof AuthnResult.Rejected rejected
             ? rejected.rejection().reason() : "no_credentials";
-        token = null;
+        recheck = null;
         connectRefused(reason, "unauthorized", POLICY_VIOLATION, bytes, started);
       }
     });
@@ -305,7 +329,7 @@ final class SocketIoSession {
   }
 
   private void connectRefused(String reason, String clientError, short code, long bytes, long started) {
-    client.writeTextMessage("44" + new JsonObject().put("message", clientError).encode());
+    client.send("44" + new JsonObject().put("message", clientError).encode());
     closeFor(reason, code, TYPE_CONNECT, bytes, started);
   }
 
@@ -329,7 +353,7 @@ final class SocketIoSession {
   /** Refused: nothing reaches the runtime; the client gets the generic error. */
   private void refuse(SocketIoPacket packet, Verdict verdict, long bytes, long started) {
     if (state == State.OPEN && packet != null && packet.type() == SocketIoPacket.EVENT) {
-      client.writeTextMessage(packet.ackId() == null
+      client.send(packet.ackId() == null
           ? "42" + REFUSED_EVENT
           : "43" + packet.ackId() + REFUSED_ACK);
     }
@@ -355,7 +379,7 @@ final class SocketIoSession {
    * A frame over the listener's frame limit is refused by the WebSocket decoder, which drops the
    * connection itself; the decision is still recorded and the runtime side closed.
    */
-  private void onClientError(Throwable failure) {
+  void onClientError(Throwable failure) {
     if (failure instanceof CorruptedWebSocketFrameException corrupted
         && corrupted.closeStatus().code() == MESSAGE_TOO_BIG) {
       closeFor("message_too_large", MESSAGE_TOO_BIG, TYPE_MESSAGE, 0, System.nanoTime());
@@ -364,7 +388,7 @@ final class SocketIoSession {
     }
   }
 
-  private void onClientClosed() {
+  void onClientClosed() {
     if (state == State.CLOSED) {
       return;
     }
@@ -393,7 +417,7 @@ final class SocketIoSession {
     if (!endpoint.clock().instant().isBefore(principal.expiresAt())) {
       return Future.succeededFuture("expired");
     }
-    return endpoint.verifier().verify(token).map(result -> {
+    return recheck.get().map(result -> {
       if (result instanceof AuthnResult.Authenticated ok) {
         return ok.principal().jti().equals(principal.jti()) ? null : "token_changed";
       }
@@ -512,7 +536,7 @@ final class SocketIoSession {
           endpoint.vertx().cancelTimer(connectTimer);
           connectTimer = -1;
         }
-        client.writeTextMessage(text);
+        client.send(text);
         audit.record(true, Verdict.ALLOWED, TYPE_CONNECT, Map.of(), null, connectBytes, 0, connectStarted);
         startRechecks();
         resumeClient();
@@ -523,7 +547,7 @@ final class SocketIoSession {
         return;
       }
     }
-    client.writeTextMessage(text);
+    client.send(text);
     if (client.writeQueueFull()) {
       upstream.pause();
       client.drainHandler(v -> {

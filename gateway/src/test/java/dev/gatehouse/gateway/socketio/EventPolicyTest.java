@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.testsupport.Await;
+import dev.gatehouse.gateway.ownership.OwnershipRegistry;
 import dev.gatehouse.gateway.testsupport.OwnedResources;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -56,6 +57,24 @@ class EventPolicyTest {
     assertFalse(payload.containsKey("entityId"), "the runtime would announce the joiner to a foreign agent");
     assertEquals("agent-a", verdict.resourceIds().get("agentId"));
     assertEquals(EventPolicy.TYPE_JOIN, verdict.messageType());
+  }
+
+  @Test
+  @Tag("T-ISO-004")
+  void a_join_naming_no_server_is_checked_and_forwarded_as_the_runtimes_own_server() throws Exception {
+    JsonObject noServer = new JsonObject().put("channelId", "chan-a").put("roomId", "chan-a");
+    assertEquals("server_not_owned", emit("1", noServer).reason(),
+        "the runtime's own server is refused where the workspace does not own it");
+    EventPolicy dedicated = new EventPolicy(new OwnedResources().channel("ws-a", "chan-a")
+        .messageServer("ws-a", OwnershipRegistry.RUNTIME_MESSAGE_SERVER));
+    Verdict verdict = Await.result(dedicated.decide(SocketIoPacket.parse("2" + new JsonArray().add("message")
+        .add(new JsonObject().put("type", 1).put("payload", noServer.copy().put("messageServerId", ""))).encode())
+        .orElseThrow(), CHATTER, ENTITY));
+    assertTrue(verdict.allowed(), verdict.reason());
+    JsonObject forwarded = new JsonArray(verdict.forward().substring(2)).getJsonObject(1).getJsonObject("payload");
+    assertEquals(OwnershipRegistry.RUNTIME_MESSAGE_SERVER, forwarded.getString("messageServerId"));
+    assertEquals("malformed_event", emit("2", noServer.copy().put("message", "m")).reason(),
+        "a send still names its server");
   }
 
   @Test
@@ -112,8 +131,8 @@ class EventPolicyTest {
     assertEquals("malformed_event", decide("2{\"not\":\"an array\"}", CHATTER).reason());
     assertEquals("malformed_event", decide("2[42]", CHATTER).reason());
     assertEquals("malformed_event", emit("1", "a string").reason());
-    assertEquals("malformed_event", emit("1", new JsonObject().put("channelId", "chan-a")).reason(),
-        "no message server");
+    assertEquals("malformed_event", emit("2", new JsonObject().put("channelId", "chan-a").put("message", "m")).reason(),
+        "a send names its message server");
     assertEquals("malformed_event", emit("1", own().put("metadata", "not an object")).reason());
     assertEquals("malformed_event", emit("1", own().put("agentId", 7)).reason());
   }

@@ -160,14 +160,14 @@ class SocketIoIT {
   }
 
   @Test
-  void polling_other_protocol_versions_and_other_paths_are_refused_before_authentication() throws Exception {
-    HttpResponse<String> polling = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port() + "/socket.io/?EIO=4&transport=polling")).build(),
+  void other_transports_protocol_versions_and_other_paths_are_refused_before_authentication() throws Exception {
+    HttpResponse<String> other = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port() + "/socket.io/?EIO=4&transport=flashsocket")).build(),
         HttpResponse.BodyHandlers.ofString());
-    assertEquals(400, polling.statusCode());
-    assertEquals("{\"error\":\"bad_request\"}", polling.body());
+    assertEquals(400, other.statusCode());
+    assertEquals("{\"error\":\"bad_request\"}", other.body());
     String token = tokenA("polling");
-    assertEquals(400, SocketIoTestClient.refusedUpgrade(port(), "/socket.io/?EIO=4&transport=polling", token));
+    assertEquals(400, SocketIoTestClient.refusedUpgrade(port(), "/socket.io/?EIO=4&transport=webtransport", token));
     assertEquals(400, SocketIoTestClient.refusedUpgrade(port(), "/socket.io/?EIO=3&transport=websocket", token));
     assertEquals(404, SocketIoTestClient.refusedUpgrade(port(), "/socket.io/other?EIO=4&transport=websocket", token));
     assertEquals(List.of(), runtime().connections());
@@ -484,7 +484,7 @@ class SocketIoIT {
     try (SocketIoTestClient client = SocketIoTestClient.open(port(), tokenA("upgrade-audit"))) {
       client.handshake(null);
     }
-    assertEquals(400, SocketIoTestClient.refusedUpgrade(port(), "/socket.io/?EIO=4&transport=polling", null));
+    assertEquals(400, SocketIoTestClient.refusedUpgrade(port(), "/socket.io/?EIO=4&transport=flashsocket", (String) null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     List<String> upgrades = upgradeEvents("upgrade-audit");
     while (upgrades.isEmpty() && System.nanoTime() < deadline) {
@@ -493,7 +493,7 @@ class SocketIoIT {
     }
     Thread.sleep(300);
     assertEquals(List.of("allow allowed 101"), upgradeEvents("upgrade-audit"));
-    assertTrue(query(null, "socketio_transport_refused", null, 400) >= 1, "the refused polling request is audited");
+    assertTrue(query(null, "socketio_transport_refused", null, 400) >= 1, "the refused transport is audited");
   }
 
   /** Decision and reason of the subject's events that are not message decisions (no message type). */

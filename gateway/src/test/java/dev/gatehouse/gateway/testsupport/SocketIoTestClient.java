@@ -10,8 +10,13 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,6 +63,37 @@ public final class SocketIoTestClient implements AutoCloseable {
     return client;
   }
 
+  /**
+   * Opens a socket to {@code target} as a page of the gateway's own origin would (its
+   * {@code Origin} is {@code http://127.0.0.1:<port>}), with these other request headers.
+   */
+  public static SocketIoTestClient open(int port, String target, Map<String, String> headers) throws Exception {
+    ClientWebSocket socket = CLIENT.webSocket();
+    SocketIoTestClient client = new SocketIoTestClient(socket);
+    WebSocketConnectOptions options = options(port, target, null).setAllowOriginHeader(true);
+    headers.forEach(options::addHeader);
+    Await.result(socket.connect(options));
+    return client;
+  }
+
+  /**
+   * The HTTP status of an upgrade request with exactly these headers (an {@code Origin} among
+   * them as given, which WebSocket clients do not allow), written by hand; 101 if accepted.
+   */
+  public static int upgradeStatus(int port, String target, Map<String, String> headers) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+      headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+      socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+  }
+
   /** The HTTP status of an upgrade the server refused; fails the test if it was accepted. */
   public static int refusedUpgrade(int port, String target, String bearer) throws Exception {
     try {
@@ -78,7 +114,9 @@ public final class SocketIoTestClient implements AutoCloseable {
 
   private static WebSocketConnectOptions options(int port, String target, String bearer) {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(port).setURI(target);
+        .setHost("127.0.0.1").setPort(port).setURI(target)
+        // Like a program: no Origin unless a test names one.
+        .setAllowOriginHeader(false);
     if (bearer != null) {
       options.addHeader("Authorization", "Bearer " + bearer);
     }
