@@ -40,6 +40,11 @@ public record IssuerConfig(String iss, URI jwksUrl, String audience, String work
     allowedScopes = Set.copyOf(allowedScopes);
   }
 
+  /** The workspace a claim value names (canonical), if this issuer may speak for it. */
+  public Optional<String> allowedWorkspace(String claim) {
+    return WorkspaceClaim.canonical(claim).filter(allowedWorkspaces::contains);
+  }
+
   boolean allows(JWSAlgorithm alg) {
     return allowedAlgs.contains(alg.getName());
   }

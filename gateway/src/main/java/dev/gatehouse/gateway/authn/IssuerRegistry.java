@@ -81,6 +81,11 @@ public final class IssuerRegistry {
     return Optional.ofNullable(issuers.get(iss));
   }
 
+  /** The registration of {@code iss}, if it is registered. */
+  public Optional<IssuerConfig> config(String iss) {
+    return find(iss).map(Registered::config);
+  }
+
   public boolean registered(String iss) {
     return issuers.containsKey(iss);
   }

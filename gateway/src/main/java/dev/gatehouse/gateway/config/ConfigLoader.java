@@ -243,7 +243,8 @@ public final class ConfigLoader {
     var sessions = new GatewayConfig.Sessions(
         positive(tree, "sessions.idleTimeout", GatewayConfig.Sessions.DEFAULT_IDLE, sources),
         positive(tree, "sessions.absoluteTimeout", GatewayConfig.Sessions.DEFAULT_ABSOLUTE, sources),
-        Optional.ofNullable(at(tree, "sessions.publicOrigin")).map(n -> origin("sessions.publicOrigin", n.asText(), sources)));
+        Optional.ofNullable(at(tree, "sessions.publicOrigin")).map(n -> origin("sessions.publicOrigin", n.asText(), sources)),
+        oidc(tree, sources));
     var webClient = new GatewayConfig.WebClientSettings(
         Optional.ofNullable(at(tree, "webClient.enabled")).map(JsonNode::asBoolean).orElse(true),
         Optional.ofNullable(at(tree, "webClient.dir")).map(n -> Path.of(n.asText())));
@@ -363,6 +364,43 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key, sources));
     }
+  }
+
+  /** {@code sessions.oidc}: issuer and client id together, or neither. */
+  private static Optional<GatewayConfig.Oidc> oidc(JsonNode tree, Map<String, String> sources) {
+    JsonNode issuer = at(tree, "sessions.oidc.issuer");
+    JsonNode client = at(tree, "sessions.oidc.clientId");
+    if (issuer == null && client == null) {
+      for (String key : List.of("sessions.oidc.clientSecret", "sessions.oidc.scopes", "sessions.oidc.label")) {
+        if (at(tree, key) != null) {
+          throw new ConfigException(key, "needs sessions.oidc.issuer and sessions.oidc.clientId"
+              + ConfigSchema.from(key, sources));
+        }
+      }
+      return Optional.empty();
+    }
+    if (issuer == null || client == null) {
+      String missing = issuer == null ? "sessions.oidc.issuer" : "sessions.oidc.clientId";
+      throw new ConfigException(missing, "is required with the other sessions.oidc settings"
+          + ConfigSchema.from(missing, sources));
+    }
+    URI uri = uri("sessions.oidc.issuer", issuer.asText(), sources);
+    if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback(uri.getHost()))
+        || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+      throw new ConfigException("sessions.oidc.issuer", "must be an https URL (http on a loopback host only), with"
+          + " no query, fragment or credentials" + ConfigSchema.from("sessions.oidc.issuer", sources));
+    }
+    List<String> scopes = new ArrayList<>(List.of("openid"));
+    Optional.ofNullable(strings(tree, "sessions.oidc.scopes")).ifPresent(more -> more.stream()
+        .filter(scope -> !scopes.contains(scope)).forEach(scopes::add));
+    return Optional.of(new GatewayConfig.Oidc(uri, client.asText(),
+        Optional.ofNullable(at(tree, "sessions.oidc.clientSecret")).map(n -> SecretValue.ofUtf8(n.asText())),
+        List.copyOf(scopes), text(tree, "sessions.oidc.label", "Sign in with your identity provider")));
+  }
+
+  private static boolean loopback(String host) {
+    return host != null && (host.equals("localhost") || host.equals("::1") || host.equals("[::1]")
+        || host.startsWith("127."));
   }
 
   private static URI upstreamUrl(String text, Map<String, String> sources) {

@@ -75,11 +75,27 @@ public record GatewayConfig(
    * a cookie-authenticated request that changes something must come from it. Without it, the
    * origin is the request's own {@code Host} over the listener's scheme.
    */
-  public record Sessions(Duration idle, Duration absolute, Optional<URI> publicOrigin) {
+  public record Sessions(Duration idle, Duration absolute, Optional<URI> publicOrigin, Optional<Oidc> oidc) {
 
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
     public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
+
+    public Sessions(Duration idle, Duration absolute, Optional<URI> publicOrigin) {
+      this(idle, absolute, publicOrigin, Optional.empty());
+    }
   }
+
+  /**
+   * Sign-in through an external OpenID provider (authorization code flow with PKCE and nonce).
+   * {@code issuer} must also be registered as an external issuer: that registration's claims and
+   * allowlists decide the person's workspaces and scopes.
+   *
+   * @param clientSecret empty for a public client (PKCE alone)
+   * @param scopes what is asked of the provider; {@code openid} always among them
+   * @param label what the sign-in button says
+   */
+  public record Oidc(URI issuer, String clientId, Optional<SecretValue> clientSecret, List<String> scopes,
+      String label) {}
 
   /**
    * Runtimes the gateway starts and stops itself. {@code managed} is {@link #NONE} (front

@@ -24,6 +24,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -190,7 +191,7 @@ public final class IsolationStage {
       } catch (IOException e) {
         return Future.failedFuture(Refusal.badRequest("body_not_json"));
       }
-      return rewrite(caller, body, json, bound)
+      return rewrite(caller, body, json, bound, request.method() == HttpMethod.POST)
           .map(rewritten -> Optional.of(Buffer.buffer(writeBytes(rewritten))));
     });
   }
@@ -200,7 +201,9 @@ public final class IsolationStage {
     return type == null || type.toLowerCase(Locale.ROOT).startsWith("application/json");
   }
 
-  private Future<ObjectNode> rewrite(Caller caller, Isolation.Body rules, ObjectNode json, AuditIds bound) {
+  /** {@code creating}: the body makes a new resource (nothing of it exists to clear). */
+  private Future<ObjectNode> rewrite(Caller caller, Isolation.Body rules, ObjectNode json, AuditIds bound,
+      boolean creating) {
     for (JsonPointer refused : rules.refuse()) {
       if (!json.at(refused).isMissingNode()) {
         return Future.failedFuture(Refusal.forbidden("field_refused"));
@@ -217,7 +220,7 @@ public final class IsolationStage {
         return Future.failedFuture(refused.get());
       }
     }
-    if (!caller.writesSecrets() && rules.secrets().stream().anyMatch(p -> touchesSecrets(json.at(p)))) {
+    if (!caller.writesSecrets() && rules.secrets().stream().anyMatch(p -> touchesSecrets(json.at(p), creating))) {
       return Future.failedFuture(Refusal.forbidden("secrets_scope_required"));
     }
     for (JsonPointer identity : rules.identity()) {
@@ -257,13 +260,22 @@ public final class IsolationStage {
   }
 
   /**
-   * Whether a character, or a change to one, sets or clears secrets: it names {@code secrets} or
+   * Whether a change to a character sets or clears secrets: it names {@code secrets} or
    * {@code settings.secrets} (any value, null included), or sets {@code settings} to null (a
-   * change that deletes every setting, the secrets with them).
+   * change that deletes every setting, the secrets with them). A new character ({@code creating})
+   * has nothing to clear: only a secret it sets counts, so the empty {@code settings.secrets}
+   * the elizaOS client's templates carry needs no {@code secrets:write}.
    */
-  static boolean touchesSecrets(JsonNode character) {
+  static boolean touchesSecrets(JsonNode character, boolean creating) {
     JsonNode settings = character.path("settings");
+    if (creating) {
+      return setsAny(character.path("secrets")) || setsAny(settings.path("secrets"));
+    }
     return character.has("secrets") || settings.isNull() || settings.has("secrets");
+  }
+
+  private static boolean setsAny(JsonNode secrets) {
+    return !(secrets.isMissingNode() || secrets.isNull() || secrets.isObject() && secrets.isEmpty());
   }
 
   /** A list of plugin names must name allowed plugins only; an absent or null list names none. */

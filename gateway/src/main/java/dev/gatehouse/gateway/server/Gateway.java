@@ -399,7 +399,10 @@ public final class Gateway {
         ? config.webClient().dir().or(() -> installedClient) : Optional.empty();
     Optional<WebClient> client = clientDir.map(WebClient::open);
     client.ifPresent(c -> LOG.info("serving the web client: {}", c));
-    return new BrowserSessions(sessions, new SessionEndpoints(verifier, sessions, origins), origins, client);
+    SessionEndpoints endpoints = config.sessions().oidc().isPresent()
+        ? SessionEndpoints.withOidc(vertx, verifier, sessions, origins, config.sessions(), issuers, database.pool(), clock)
+        : new SessionEndpoints(verifier, sessions, origins);
+    return new BrowserSessions(sessions, endpoints, origins, client);
   }
 
   private TokenRevoker tokenRevoker(TokenStore tokens) {

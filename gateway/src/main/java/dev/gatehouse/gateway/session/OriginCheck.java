@@ -51,6 +51,12 @@ public final class OriginCheck {
     return "same-origin".equals(request.getHeader("Sec-Fetch-Site"));
   }
 
+  /** The public origin as people's browsers spell it ({@code scheme://host[:port]}), for links back here. */
+  String origin(HttpServerRequest request) {
+    return publicOrigin.map(o -> o.toString().endsWith("/") ? o.toString().substring(0, o.toString().length() - 1)
+        : o.toString()).orElseGet(() -> "http://" + request.getHeader(HttpHeaders.HOST));
+  }
+
   private String expected(HttpServerRequest request) {
     return publicOrigin.flatMap(o -> normalize(o.toString()))
         .orElseGet(() -> normalize("http://" + request.getHeader(HttpHeaders.HOST)).orElse(""));

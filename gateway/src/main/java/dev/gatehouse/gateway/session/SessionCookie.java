@@ -14,6 +14,11 @@ import java.util.regex.Pattern;
 public final class SessionCookie {
 
   public static final String NAME = "__Host-gatehouse-session";
+  /**
+   * The cookie that binds a sign-in through an OpenID provider to the browser that started it
+   * (the same attributes, 256 random bits, {@code Max-Age} the attempt's lifetime).
+   */
+  static final String SIGN_IN = "__Host-gatehouse-sign-in";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final String ATTRIBUTES = "; Path=/; Secure; HttpOnly; SameSite=Lax";
 
@@ -21,24 +26,42 @@ public final class SessionCookie {
 
   /** The session id the request carries, if it carries one well-formed session cookie. */
   public static Optional<String> read(HttpServerRequest request) {
+    return value(request, NAME);
+  }
+
+  /** Whether the request carries a session cookie at all (well-formed or not). */
+  public static boolean present(HttpServerRequest request) {
+    return request.headers().getAll(HttpHeaders.COOKIE).stream().anyMatch(h -> h.contains(NAME + "="));
+  }
+
+  /** The sign-in binding value the request carries, if it carries one well-formed sign-in cookie. */
+  static Optional<String> readSignIn(HttpServerRequest request) {
+    return value(request, SIGN_IN);
+  }
+
+  /** The value of the one cookie {@code name} the request carries, if exactly one, well-formed. */
+  private static Optional<String> value(HttpServerRequest request, String name) {
     String found = null;
     for (String header : request.headers().getAll(HttpHeaders.COOKIE)) {
       for (String pair : header.split(";")) {
         String trimmed = pair.trim();
-        if (trimmed.startsWith(NAME + "=")) {
+        if (trimmed.startsWith(name + "=")) {
           if (found != null) {
             return Optional.empty();
           }
-          found = trimmed.substring(NAME.length() + 1);
+          found = trimmed.substring(name.length() + 1);
         }
       }
     }
     return found != null && ID.matcher(found).matches() ? Optional.of(found) : Optional.empty();
   }
 
-  /** Whether the request carries a session cookie at all (well-formed or not). */
-  public static boolean present(HttpServerRequest request) {
-    return request.headers().getAll(HttpHeaders.COOKIE).stream().anyMatch(h -> h.contains(NAME + "="));
+  static String setSignIn(String binding, java.time.Duration lifetime) {
+    return SIGN_IN + "=" + binding + ATTRIBUTES + "; Max-Age=" + lifetime.toSeconds();
+  }
+
+  static String clearSignIn() {
+    return SIGN_IN + "=" + ATTRIBUTES + "; Max-Age=0";
   }
 
   static String set(String id) {

@@ -6,14 +6,19 @@ import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.authn.TokenVerifier;
 import dev.gatehouse.gateway.policy.RouteMatch;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.gatehouse.gateway.authn.IssuerRegistry;
+import dev.gatehouse.gateway.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,24 +62,42 @@ public final class SessionEndpoints {
   private final TokenVerifier verifier;
   private final Sessions sessions;
   private final OriginCheck origins;
+  private final Optional<OidcSignIn> oidc;
 
+  /** Sign-in with a token only. */
   public SessionEndpoints(TokenVerifier verifier, Sessions sessions, OriginCheck origins) {
+    this(verifier, sessions, origins, Optional.empty());
+  }
+
+  private SessionEndpoints(TokenVerifier verifier, Sessions sessions, OriginCheck origins, Optional<OidcSignIn> oidc) {
     this.verifier = verifier;
     this.sessions = sessions;
     this.origins = origins;
+    this.oidc = oidc;
+  }
+
+  /** Sign-in with a token, and through the OpenID provider of {@code settings} ({@link OidcSignIn}). */
+  public static SessionEndpoints withOidc(Vertx vertx, TokenVerifier verifier, Sessions sessions, OriginCheck origins,
+      GatewayConfig.Sessions settings, IssuerRegistry issuers, Pool pool, Clock clock) {
+    return new SessionEndpoints(verifier, sessions, origins, Optional.of(new OidcSignIn(vertx, settings, issuers,
+        sessions, origins, new SignInAttempts(pool, clock), clock)));
   }
 
   public static boolean handles(String path) {
-    return LOGIN_PATH.equals(path) || LOGOUT_PATH.equals(path);
+    return LOGIN_PATH.equals(path) || LOGOUT_PATH.equals(path) || OidcSignIn.handles(path);
   }
 
   public static RouteMatch route(String path) {
-    return LOGIN_PATH.equals(path) ? LOGIN_ROUTE : LOGOUT_ROUTE;
+    return LOGOUT_PATH.equals(path) ? LOGOUT_ROUTE : LOGIN_ROUTE;
   }
 
-  /** Answers one request to {@link #LOGIN_PATH} or {@link #LOGOUT_PATH}; a failed future means deny with 503. */
+  /** Answers one request to a sign-in path ({@link #handles}); a failed future means deny with 503. */
   public Future<Answer> handle(HttpServerRequest request, String path) {
     HttpMethod method = request.method();
+    if (OidcSignIn.handles(path)) {
+      return oidc.map(o -> o.handle(request, path)).orElseGet(() -> Future.succeededFuture(new Answer(404,
+          secureHeaders(), "", Optional.empty(), Optional.of("not_found"), false)));
+    }
     if (LOGIN_PATH.equals(path) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
       String next = Optional.ofNullable(request.getParam("next")).filter(SessionEndpoints::localPath).orElse("/");
       return Future.succeededFuture(page(200, next, "", Optional.empty(), Optional.empty(), false));
@@ -131,7 +154,7 @@ public final class SessionEndpoints {
         || c > 0x7E) && next.length() <= 1024;
   }
 
-  private static Future<Map<String, List<String>>> form(HttpServerRequest request) {
+  static Future<Map<String, List<String>>> form(HttpServerRequest request) {
     Promise<Map<String, List<String>>> done = Promise.promise();
     Buffer body = Buffer.buffer();
     request.handler(chunk -> {
@@ -149,19 +172,19 @@ public final class SessionEndpoints {
     return done.future();
   }
 
-  private static Optional<String> first(Map<String, List<String>> form, String name) {
+  static Optional<String> first(Map<String, List<String>> form, String name) {
     List<String> values = form.get(name);
     return values == null || values.size() != 1 ? Optional.empty() : Optional.of(values.get(0));
   }
 
-  private static Answer page(int status, String next, String message, Optional<Principal> principal,
+  private Answer page(int status, String next, String message, Optional<Principal> principal,
       Optional<String> refusal, boolean failedAuthentication) {
-    String body = LoginPage.render(next, message);
+    String body = LoginPage.render(next, message, oidc.map(OidcSignIn::label));
     return new Answer(status, secureHeaders().add(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8"), body,
         principal, refusal, failedAuthentication);
   }
 
-  private static MultiMap secureHeaders() {
+  static MultiMap secureHeaders() {
     return MultiMap.caseInsensitiveMultiMap()
         .add("Content-Security-Policy", CSP)
         .add(HttpHeaders.CACHE_CONTROL, "no-store")

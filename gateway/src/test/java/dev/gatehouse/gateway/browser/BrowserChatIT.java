@@ -14,7 +14,10 @@ import dev.gatehouse.gateway.testsupport.Chromium;
 import dev.gatehouse.gateway.testsupport.ElizaRuntimes;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
+import com.nimbusds.jose.JOSEObjectType;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,9 +28,12 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,7 +55,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * People in real headless Chromium using the unmodified elizaOS 1.7.2 web client through the
  * gateway, in front of one real runtime per workspace whose agents answer (the stand-in model):
- * they sign in with a token, see only their own agents, chat and see the agent's answer
+ * they sign in with a token or through a real OpenID provider (mock-oauth2-server), see only
+ * their own agents, chat and see the agent's answer
  * rendered, at the same time, in two workspaces. A page on another origin of the same site can
  * neither post with their cookie nor open their socket; another person's chat URL shows nothing
  * of it; logout, revocation and a workspace lock close the open socket. Screenshots are kept in
@@ -73,6 +80,9 @@ class BrowserChatIT {
   static Person alice;
   static Person bob;
   static Person carol;
+  /** The people's OpenID provider (carol signs in through it). */
+  static MockOAuth2Server provider;
+  static final String CLIENT = "gatehouse-browser";
 
   /** One person: a workspace member with a token, an agent of theirs, and a browser. */
   static final class Person {
@@ -105,7 +115,14 @@ class BrowserChatIT {
   @BeforeAll
   static void start() throws Exception {
     database = new TestDatabase();
+    provider = new MockOAuth2Server();
+    provider.start(InetAddress.getByName("127.0.0.1"), 0);
+    String issuer = provider.issuerUrl("people").toString();
     List<String> settings = new ArrayList<>(ElizaRuntimes.dedicatedSettings());
+    settings.add("sessions.oidc.issuer=" + issuer);
+    settings.add("sessions.oidc.clientId=" + CLIENT);
+    settings.add("sessions.oidc.clientSecret=browser-client-secret");
+    settings.add("sessions.oidc.label=Sign in with People");
     settings.add("database.url=" + database.url());
     settings.add("policy.file=" + ElizaRuntimes.DEFAULT_POLICY);
     settings.add("socketio.recheckInterval=1s");
@@ -117,6 +134,11 @@ class BrowserChatIT {
     admin = new AdminClient(gateway);
     String workspaceA = admin.createWorkspace("browser-a");
     String workspaceB = admin.createWorkspace("browser-b");
+    admin.post("/admin/v1/issuers", new JsonObject().put("iss", issuer)
+        .put("jwksUrl", provider.jwksUrl("people").toString()).put("audience", "urn:gatehouse:runtime")
+        .put("workspaceClaim", "workspaces").put("scopeClaim", "roles")
+        .put("allowedAlgs", new JsonArray().add("RS256")).put("allowedWorkspaces", new JsonArray().add(workspaceB))
+        .put("allowedScopes", new JsonArray(MEMBER)));
     alice = new Person("alice", workspaceA);
     bob = new Person("bob", workspaceB);
     carol = new Person("carol", workspaceB);
@@ -130,6 +152,9 @@ class BrowserChatIT {
       }
     }
     TestGateways.stopQuietly(gateway);
+    if (provider != null) {
+      provider.shutdown();
+    }
     if (database != null) {
       database.close();
     }
@@ -150,13 +175,71 @@ class BrowserChatIT {
     assertEquals("/", cookie.getPath());
   }
 
-  /** Opens the chat with the person's agent, says something, and waits for the answer rendered. */
+  /** Signs in through the OpenID provider, which vouches for the person in their workspace. */
+  static void signInWithProvider(Person who) throws Exception {
+    provider.enqueueCallback(new DefaultOAuth2TokenCallback("people", who.name, JOSEObjectType.JWT.getType(),
+        List.of(CLIENT), Map.of("workspaces", List.of(who.workspace), "roles", String.join(" ", MEMBER)), 3600));
+    who.browser.get(url + "/");
+    who.waiting().until(ExpectedConditions.urlToBe(url + "/login?next=%2F"));
+    who.browser.findElement(By.id("sign-in-provider")).click();
+    who.waiting().until(ExpectedConditions.urlToBe(url + "/"));
+    Cookie cookie = who.browser.manage().getCookieNamed(SessionCookie.NAME);
+    assertNotNull(cookie, "signed in with the session cookie");
+    assertTrue(cookie.isHttpOnly() && cookie.isSecure(), "HttpOnly and Secure");
+    who.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), who.agentName));
+    Chromium.screenshot(who.browser, who.name + "-2-agents-after-provider-sign-in");
+  }
+
+  /**
+   * Creates an agent in the client's own form (its blank template: the allowed plugins), starts
+   * it with the card's switch; its id.
+   */
+  static String createInBrowser(Person who) throws Exception {
+    String name = "Made-by-" + who.name + "-" + UUID.randomUUID().toString().substring(0, 6);
+    who.browser.get(url + "/create");
+    who.waiting().until(ExpectedConditions.elementToBeClickable(By.id("name"))).sendKeys(name);
+    who.browser.findElement(By.id("system")).sendKeys("You are " + name + ".");
+    who.browser.findElement(By.cssSelector("button.agent-form-submit")).click();
+    who.waiting().until(ExpectedConditions.urlToBe(url + "/"));
+    try {
+      // The client's welcome tour covers the page on a first visit.
+      new WebDriverWait(who.browser, Duration.ofSeconds(5)).until(ExpectedConditions.elementToBeClickable(
+          By.cssSelector("button[data-test-id='button-skip']"))).click();
+    } catch (org.openqa.selenium.TimeoutException noTour) {
+      // Nothing to skip.
+    }
+    // The switch of the card that carries the name: the nearest element around it with one switch.
+    WebElement toggle = who.waiting().until(browser -> (WebElement) ((JavascriptExecutor) browser).executeScript(
+        "for (const el of document.querySelectorAll('body *')) {"
+            + "  if (el.childElementCount !== 0 || el.textContent.trim() !== arguments[0]) continue;"
+            + "  let node = el.parentElement;"
+            + "  while (node && node.querySelectorAll('button[role=switch]').length === 0) node = node.parentElement;"
+            + "  if (node && node.querySelectorAll('button[role=switch]').length === 1)"
+            + "    return node.querySelector('button[role=switch]');"
+            + "} return null;", name));
+    toggle.click();
+    try {
+      who.waiting().until(ExpectedConditions.attributeToBe(toggle, "aria-checked", "true"));
+    } finally {
+      System.out.println(who.name + "'s changes: " + changes(who.name));
+    }
+    Chromium.screenshot(who.browser, who.name + "-3-created-and-started");
+    String href = who.waiting().until(ExpectedConditions.presenceOfElementLocated(
+        By.xpath("//a[contains(@href, '/chat/') and contains(., '" + name + "')]"))).getAttribute("href");
+    return href.substring(href.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * Signs in, sees only their own agents, creates one in the browser, opens its chat, says
+   * something, and waits for the answer rendered.
+   */
   static void chat(Person who, Person other) throws Exception {
     signIn(who);
     who.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), who.agentName));
     assertFalse(who.browser.getPageSource().contains(other.agentName), "nobody else's agents are listed");
     Chromium.screenshot(who.browser, who.name + "-2-agents");
-    who.browser.get(url + "/chat/" + who.agent);
+    String made = createInBrowser(who);
+    who.browser.get(url + "/chat/" + made);
     WebElement input = who.waiting().until(ExpectedConditions.elementToBeClickable(
         By.cssSelector("[data-testid='chat-input']")));
     who.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Connected"));
@@ -165,7 +248,7 @@ class BrowserChatIT {
     try {
       who.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "echo: " + who.said));
     } finally {
-      Chromium.screenshot(who.browser, who.name + "-3-chat");
+      Chromium.screenshot(who.browser, who.name + "-4-chat");
       System.out.println(who.name + "'s socket events: " + socketEvents(who.name));
     }
   }
@@ -174,7 +257,7 @@ class BrowserChatIT {
   @Order(1)
   @Tag("T-AUTH-018")
   @Tag("T-ISO-003")
-  void two_people_in_two_workspaces_sign_in_and_chat_at_the_same_time() throws Exception {
+  void two_people_in_two_workspaces_sign_in_create_an_agent_and_chat_at_the_same_time() throws Exception {
     CompletableFuture<Void> a = CompletableFuture.runAsync(() -> run(() -> chat(alice, bob)));
     CompletableFuture<Void> b = CompletableFuture.runAsync(() -> run(() -> chat(bob, alice)));
     a.get(10, TimeUnit.MINUTES);
@@ -187,7 +270,7 @@ class BrowserChatIT {
   void another_persons_chat_url_shows_nothing_of_theirs() throws Exception {
     bob.browser.get(url + "/chat/" + alice.agent);
     Thread.sleep(5_000);
-    Chromium.screenshot(bob.browser, "bob-4-alices-chat-url");
+    Chromium.screenshot(bob.browser, "bob-5-alices-chat-url");
     String page = bob.browser.getPageSource();
     assertFalse(page.contains(alice.agentName), "not her agent's name");
     assertFalse(page.contains(alice.said), "not her conversation");
@@ -215,7 +298,7 @@ class BrowserChatIT {
       // Another port of the same host: the same site, so the browser sends the Lax cookie along.
       alice.browser.get("http://127.0.0.1:" + hostile.getAddress().getPort() + "/");
       alice.waiting().until(ExpectedConditions.urlContains(url + "/api/agents"));
-      Chromium.screenshot(alice.browser, "alice-5-cross-origin-post");
+      Chromium.screenshot(alice.browser, "alice-6-cross-origin-post");
       assertTrue(alice.browser.getPageSource().contains("forbidden"), alice.browser.getPageSource());
     } finally {
       hostile.stop(0);
@@ -242,12 +325,12 @@ class BrowserChatIT {
     admin.post("/admin/v1/tokens/revoke", new JsonObject().put("jti", bob.token.getString("jti")));
     assertTrue(awaitEvents("bob", "session_revoked", "socketio") >= 1, "his socket closed at revocation");
 
-    signIn(carol);
+    signInWithProvider(carol);
     carol.browser.get(url + "/chat/" + carol.agent);
     carol.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Connected"));
     admin.post("/admin/v1/workspaces/" + carol.workspace + "/lock", new JsonObject());
     assertTrue(awaitEvents("carol", "session_workspace_locked", "socketio") >= 1, "her socket closed at the lock");
-    Chromium.screenshot(carol.browser, "carol-6-locked");
+    Chromium.screenshot(carol.browser, "carol-7-locked");
   }
 
   /** The person's audit events with this reason on this route, waiting up to 10 s for them. */
@@ -271,6 +354,23 @@ class BrowserChatIT {
       }
     }
     return count;
+  }
+
+  /** The person's audit events of requests that may change something, for a failure's story. */
+  static List<String> changes(String subject) throws Exception {
+    List<String> events = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl());
+        PreparedStatement select = c.prepareStatement("SELECT method, route_id, decision, reason_key, status"
+            + " FROM audit_events WHERE subject = ? AND method NOT IN ('GET', 'HEAD') ORDER BY seq")) {
+      select.setString(1, subject);
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          events.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4) + " "
+              + rs.getInt(5));
+        }
+      }
+    }
+    return events;
   }
 
   /** The person's Socket.IO audit events, for a failure's story. */

@@ -187,4 +187,26 @@ class ConfigLoaderTest {
     assertEquals("GATEHOUSE_UPSTREAM_CONNECT_TIMEOUT", new ConfigSchema.Key("upstream.connectTimeout", "string").envName());
     assertEquals("GATEHOUSE_DATA_DIR", new ConfigSchema.Key("dataDir", "string").envName());
   }
+
+  @Test
+  void oidc_sign_in_needs_issuer_and_client_and_takes_its_secret_from_the_environment() throws Exception {
+    GatewayConfig config = load("""
+        sessions:
+          oidc:
+            issuer: https://id.example.com/realms/people
+            clientId: gatehouse
+            scopes: [profile, openid]
+        """, Map.of("GATEHOUSE_SESSIONS_OIDC_CLIENT_SECRET", "s3cret"));
+    GatewayConfig.Oidc oidc = config.sessions().oidc().orElseThrow();
+    assertEquals(List.of("openid", "profile"), oidc.scopes());
+    assertEquals("s3cret", oidc.clientSecret().orElseThrow().revealUtf8());
+    assertEquals("Sign in with your identity provider", oidc.label());
+    assertTrue(load("", Map.of()).sessions().oidc().isEmpty());
+    assertTrue(rejected("sessions:\n  oidc:\n    issuer: https://id.example.com\n", Map.of()).getMessage()
+        .contains("sessions.oidc.clientId"));
+    assertTrue(rejected("sessions:\n  oidc:\n    label: x\n", Map.of()).getMessage()
+        .contains("needs sessions.oidc.issuer"));
+    assertTrue(rejected("sessions:\n  oidc:\n    issuer: http://id.example.com\n    clientId: c\n", Map.of())
+        .getMessage().contains("https"), "plain http only on loopback");
+  }
 }

@@ -529,6 +529,8 @@ abstract class ConversingWorkspaces {
         ElizaRuntimes.character("Keyed-" + UUID.randomUUID()).put("settings", new JsonObject()
             .put("secrets", new JsonObject().put("OPENAI_API_KEY", stolen)))));
     assertEquals(403, deployed.statusCode(), "a new agent with secrets: " + deployed.body());
+    agentsOnly.call("POST", "/api/agents", new JsonObject().put("agent", ElizaRuntimes.character("Templated-"
+        + UUID.randomUUID()).put("settings", new JsonObject().put("secrets", new JsonObject()))), 201);
 
     agentsOnly.call("PATCH", "/api/agents/" + agent, new JsonObject().put("bio", "changed without secrets"), 200);
     String ping = "ping-" + UUID.randomUUID();
