@@ -28,11 +28,10 @@ import org.slf4j.LoggerFactory;
  * one over the cap, or a failed transformation becomes a generic 502. The runtime is always asked
  * for an unencoded answer.
  *
- * <p>A planned exchange carries no validators and no CORS grant of the runtime's: conditional
- * request headers are not forwarded (a 304 would tell whether data the client never sees
- * changed), and the answer loses the runtime's {@code ETag}, {@code Last-Modified} (computed over
- * the unfiltered answer) and {@code Access-Control-*} headers (the runtime reflects any origin,
- * with credentials).
+ * <p>A planned exchange carries no validators of the runtime's: conditional request headers are
+ * not forwarded (a 304 would tell whether data the client never sees changed), and the answer
+ * loses the runtime's {@code ETag} and {@code Last-Modified} (computed over the unfiltered
+ * answer). No answer carries the runtime's CORS grants ({@link CorsGrantInterceptor}).
  */
 final class PlanInterceptor implements ProxyInterceptor {
 
@@ -41,7 +40,6 @@ final class PlanInterceptor implements ProxyInterceptor {
   private static final MediaType JSON = MediaType.parse(ErrorBody.CONTENT_TYPE);
   private static final List<CharSequence> CONDITIONALS = List.of(HttpHeaders.IF_NONE_MATCH,
       HttpHeaders.IF_MODIFIED_SINCE, HttpHeaders.IF_MATCH, "If-Unmodified-Since", "If-Range");
-  private static final String CORS_PREFIX = "access-control-";
 
   /**
    * Plans handed over by {@link UpstreamProxy#handle(HttpServerRequest, ForwardPlan)}; the
@@ -86,7 +84,7 @@ final class PlanInterceptor implements ProxyInterceptor {
       return context.sendResponse();
     }
     ProxyResponse response = context.response();
-    dropValidatorsAndCors(response.headers());
+    dropValidators(response.headers());
     int status = response.getStatusCode();
     String type = response.headers().get(HttpHeaders.CONTENT_TYPE);
     boolean json = type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
@@ -113,12 +111,9 @@ final class PlanInterceptor implements ProxyInterceptor {
         });
   }
 
-  private static void dropValidatorsAndCors(MultiMap headers) {
+  private static void dropValidators(MultiMap headers) {
     headers.remove(HttpHeaders.ETAG);
     headers.remove(HttpHeaders.LAST_MODIFIED);
-    List<String> cors = headers.names().stream()
-        .filter(name -> name.regionMatches(true, 0, CORS_PREFIX, 0, CORS_PREFIX.length())).toList();
-    cors.forEach(headers::remove);
   }
 
   /** Reads the whole body; fails once it exceeds {@code cap} (the rest is drained and dropped). */

@@ -73,6 +73,7 @@ public final class UpstreamProxy {
         .addInterceptor(new UpstreamRateLimitInterceptor(), true)
         .addInterceptor(targets, true)
         .addInterceptor(cacheControl, false)
+        .addInterceptor(new CorsGrantInterceptor(), false)
         .addInterceptor(bodyLimit, false)
         .addInterceptor(plans, false);
   }

@@ -350,7 +350,7 @@ public final class Gateway {
         new RegistryChannelAccess(ownership),
         limiters.failedAuthentication(), limiters.perToken(), clock);
     RequestPipeline pipeline = new RequestPipeline(
-        new HealthChecks(database, true),
+        new HealthChecks(vertx, database, revocations::current, audit::admitting, runtimes.sharedRuntime()),
         audit,
         config.server().trustedProxies(),
         blocks,

@@ -28,6 +28,7 @@ import dev.gatehouse.gateway.authn.IssuerConfig;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.workspace.Roles;
 import dev.gatehouse.gateway.workspace.Scopes;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -61,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *       the state must match; the code is exchanged with the verifier; the ID token is validated
  *       (signature by the keys of the issuer's registration, issuer, audience = client id,
  *       expiry, nonce). The registration's workspace claim (a string or an array) and scope claim
- *       then decide, within its allowlists, what the person may do. One workspace: a session, as
+ *       (scopes or role names, see {@link Roles}) then decide, within its allowlists, what the
+ *       person may do. One workspace: a session, as
  *       after {@code POST /login}. Several: a page to pick one.</li>
  *   <li>{@code POST /login/oidc/workspace} (form {@code workspace}): from the public origin, the
  *       browser's vouched attempt, once; the workspace must be one of those offered.</li>
@@ -221,7 +223,12 @@ final class OidcSignIn {
     List<String> workspaces = new ArrayList<>(new TreeSet<>(strings(claims.getClaim(registration.workspaceClaim()))
         .stream().flatMap(claim -> registration.allowedWorkspace(claim).stream()).toList()));
     Set<String> scopes = new TreeSet<>();
-    strings(claims.getClaim(registration.scopeClaim())).forEach(claim -> scopes.addAll(List.of(claim.split(" "))));
+    strings(claims.getClaim(registration.scopeClaim())).forEach(claim -> {
+      for (String name : claim.split(" ")) {
+        // A role name (say an identity provider group "member") stands for its scopes.
+        scopes.addAll(Roles.scopes(name).orElse(Set.of(name)));
+      }
+    });
     scopes.retainAll(registration.allowedScopes());
     scopes.remove(Scopes.GATEHOUSE_ADMIN);
     var vouched = new SignInAttempts.Vouched(registration.iss(), claims.getSubject().getValue(), workspaces,

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.tier;
 
 import io.vertx.core.Future;
+import java.net.URI;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -35,6 +36,11 @@ public final class FixedRuntime implements RuntimeTier {
   @Override
   public Future<Void> erase(String workspace) {
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Optional<URI> sharedRuntime() {
+    return Optional.of(lease.target().url());
   }
 
   @Override

@@ -142,6 +142,11 @@ public final class RemotePlacements implements RuntimeTier {
   }
 
   @Override
+  public Optional<URI> sharedRuntime() {
+    return local.sharedRuntime();
+  }
+
+  @Override
   public String describe() {
     int remote = placed.size();
     return remote == 0 ? local.describe() : local.describe() + " (+" + remote + " remote)";

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.tier;
 
 import io.vertx.core.Future;
+import java.net.URI;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,15 @@ public interface RuntimeTier {
    * workspace; nothing for a runtime the gateway shares or does not run.
    */
   Future<Void> erase(String workspace);
+
+  /**
+   * The one runtime every workspace without a runtime of its own goes to, when there is one (an
+   * upstream or the shared runtime): readiness checks that it answers. Empty when runtimes start
+   * on demand.
+   */
+  default Optional<URI> sharedRuntime() {
+    return Optional.empty();
+  }
 
   /** One line for logs and the status endpoint; never a credential. */
   String describe();

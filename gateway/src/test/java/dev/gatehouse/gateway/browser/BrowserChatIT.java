@@ -278,6 +278,18 @@ class BrowserChatIT {
 
   @Test
   @Order(3)
+  void what_the_policy_denies_leaves_the_app_usable() throws Exception {
+    for (String screen : List.of("logs", "settings")) {
+      bob.browser.get(url + "/" + screen);
+      bob.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), bob.agentName));
+      Chromium.screenshot(bob.browser, "bob-6-" + screen);
+    }
+    assertTrue(awaitEvents("bob", "route_denied", "server-logs") >= 1, "the logs were asked for, refused, audited");
+    assertTrue(awaitEvents("bob", "route_denied", "system-env") >= 1, "the env editor too");
+  }
+
+  @Test
+  @Order(4)
   @Tag("T-AUTH-019")
   void a_page_on_another_origin_can_neither_post_with_the_cookie_nor_open_the_socket() throws Exception {
     HttpServer hostile = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -308,7 +320,7 @@ class BrowserChatIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @Tag("T-AUTH-018")
   void logout_revocation_and_a_workspace_lock_close_the_open_socket() throws Exception {
     // Alice's chat is open; she signs out from another tab of the same browser.

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.gateway.testsupport.TestUpstream;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -20,7 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +44,18 @@ class ServeProcessIT {
 
   final HttpClient http = HttpClient.newHttpClient();
   final List<Process> processes = new CopyOnWriteArrayList<>();
+  /** The runtime it fronts: a node is ready only with one that answers. */
+  static TestUpstream upstream;
+
+  @BeforeAll
+  static void startUpstream() throws Exception {
+    upstream = new TestUpstream();
+  }
+
+  @AfterAll
+  static void stopUpstream() throws Exception {
+    upstream.close();
+  }
 
   /** A failed assertion must not leave a gateway (and its PostgreSQL) running. */
   @AfterEach
@@ -90,7 +106,7 @@ class ServeProcessIT {
     // Its own session and process group, like a program started from a terminal.
     Process process = new ProcessBuilder("setsid", java, "-jar", Path.of("target", "gatehouse.jar").toString(), "serve",
         "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
-        "--upstream", "http://127.0.0.1:9")
+        "--upstream", upstream.url())
         .redirectErrorStream(true)
         .start();
     processes.add(process);

@@ -72,6 +72,9 @@ abstract class ConversingWorkspaces {
   /** The gateway under test. */
   abstract Gateway gateway();
 
+  /** Whether anonymous requests on public routes reach a runtime (a shared one). */
+  abstract boolean anonymousRuntime();
+
   /** Values no answer to any client may carry: the runtime keys and salts, the secret values. */
   abstract List<String> forbidden();
 
@@ -280,7 +283,7 @@ abstract class ConversingWorkspaces {
   @Test
   @Order(5)
   @Tag("T-ISO-010")
-  void filtered_answers_carry_no_validator_or_cors_grant_and_conditional_requests_are_not_forwarded()
+  void no_answer_carries_a_cors_grant_and_filtered_ones_no_validator_nor_conditional_requests()
       throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String list = TestGateways.mainUrl(gateway()) + "/api/agents";
@@ -299,6 +302,14 @@ abstract class ConversingWorkspaces {
         .filter(name -> name.toLowerCase(Locale.ROOT).startsWith("access-control-")).toList(), "the runtime's CORS grant");
     assertEquals(200, conditional.statusCode(), "a 304 would tell whether data B never sees changed");
     assertTrue(conditional.body().contains(b.ids.get(ResourceKind.AGENT)));
+
+    // An answer no plan touches (an anonymous one on a public route: the shared runtime answers it,
+    // a gateway with runtimes per workspace has none for it) loses the runtime's grant too.
+    HttpResponse<String> ping = http.send(HttpRequest.newBuilder(URI.create(TestGateways.mainUrl(gateway())
+        + "/api/server/ping")).header("Origin", "https://elsewhere.example").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(anonymousRuntime() ? 200 : 404, ping.statusCode(), ping.body());
+    assertEquals(List.of(), ping.headers().map().keySet().stream()
+        .filter(name -> name.toLowerCase(Locale.ROOT).startsWith("access-control-")).toList(), "the runtime's CORS grant");
   }
 
   @Test

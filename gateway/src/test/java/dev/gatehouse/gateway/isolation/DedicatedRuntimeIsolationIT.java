@@ -56,6 +56,11 @@ class DedicatedRuntimeIsolationIT extends ConversingWorkspaces {
     return gateway;
   }
 
+  @Override
+  boolean anonymousRuntime() {
+    return false;
+  }
+
   /** Each workspace's runtime key and salt, read from the running processes, and the secret values. */
   @Override
   List<String> forbidden() {

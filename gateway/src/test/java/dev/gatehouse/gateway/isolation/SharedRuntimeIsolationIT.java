@@ -62,6 +62,11 @@ class SharedRuntimeIsolationIT extends ConversingWorkspaces {
   }
 
   @Override
+  boolean anonymousRuntime() {
+    return true;
+  }
+
+  @Override
   List<String> forbidden() {
     return forbidden;
   }

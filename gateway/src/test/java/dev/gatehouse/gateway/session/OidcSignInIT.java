@@ -139,12 +139,13 @@ class OidcSignInIT {
     assertTrue(page.contains(workspaceA) && page.contains(workspaceB), page);
     assertFalse(page.contains(workspaceC), "a workspace the issuer may not speak for is not offered");
     assertEquals(401, pick(trip.signIn(), workspaceC).statusCode(), "nor taken");
-    nextPerson("grace", List.of(workspaceA, workspaceB), "agents:read");
+    nextPerson("grace", List.of(workspaceA, workspaceB), "member");
     Trip again = signIn("/");
     assertEquals(403, pick(again.signIn(), workspaceB, "https://evil.example").statusCode(), "only from this site");
     HttpResponse<String> chosen = pick(again.signIn(), workspaceB);
     assertEquals(303, chosen.statusCode(), chosen.body());
-    assertEquals(200, get("/api/agents/a1", cookie(chosen, SessionCookie.NAME)).statusCode());
+    assertEquals(200, get("/api/agents/a1", cookie(chosen, SessionCookie.NAME)).statusCode(),
+        "the role member stands for its scopes, agents:read among them");
     assertEquals(401, pick(again.signIn(), workspaceA).statusCode(), "a choice is made once");
   }
 
