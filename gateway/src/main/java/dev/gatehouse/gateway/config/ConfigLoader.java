@@ -46,8 +46,13 @@ public final class ConfigLoader {
   public static final String ENV_PREFIX = "GATEHOUSE_";
   /** Read from the working directory when no file is named. */
   public static final String DEFAULT_FILE = "gatehouse.yaml";
-  /** Environment variables read by the launcher script and the logging setup, not the configuration. */
-  static final Set<String> LAUNCHER_VARIABLES = Set.of("GATEHOUSE_JAVA_OPTS", "GATEHOUSE_LOG_LEVEL");
+  /**
+   * Environment variables that are not configuration: read by the launcher script and the logging
+   * setup, or by the project's other tools (the dependency gate's feed, the browser tests), which
+   * may well be set in the same shell. Any other {@code GATEHOUSE_*} name is a mistake and refused.
+   */
+  static final Set<String> LAUNCHER_VARIABLES = Set.of("GATEHOUSE_JAVA_OPTS", "GATEHOUSE_LOG_LEVEL",
+      "GATEHOUSE_NVD_FEED_URL", "GATEHOUSE_FEED_MAX_AGE_DAYS", "GATEHOUSE_CHROMIUM", "GATEHOUSE_CHROMEDRIVER");
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
   private final ConfigSchema schema = new ConfigSchema(new ObjectMapper());

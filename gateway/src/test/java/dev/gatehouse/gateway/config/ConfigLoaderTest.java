@@ -146,6 +146,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void variables_of_the_projects_other_tools_are_not_configuration() throws Exception {
+    GatewayConfig config = load("", Map.of("GATEHOUSE_NVD_FEED_URL", "file:///mirror/",
+        "GATEHOUSE_FEED_MAX_AGE_DAYS", "30", "GATEHOUSE_CHROMIUM", "/opt/chromium", "GATEHOUSE_LOG_LEVEL", "debug"));
+    assertEquals("http://127.0.0.1:3000", config.upstream().url().toString());
+  }
+
+  @Test
   void a_bad_environment_value_names_the_variable() {
     ConfigException e = rejected("", Map.of("GATEHOUSE_DATABASE_POOL_SIZE", "lots"));
 
