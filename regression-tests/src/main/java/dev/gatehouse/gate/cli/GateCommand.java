@@ -108,9 +108,19 @@ public final class GateCommand implements Callable<Integer> {
     System.exit(execute(args));
   }
 
-  /** Runs the command line and returns the exit status (for tests). */
+  /**
+   * Runs the command line and returns the exit status (for tests). A command that cannot even run
+   * (a file it cannot read, a deployment it cannot reach) exits 2 with one line, never a stack
+   * trace: 1 means the gate ran and found something.
+   */
   public static int execute(String... args) {
-    return new CommandLine(new GateCommand()).execute(args);
+    return new CommandLine(new GateCommand())
+        .setExecutionExceptionHandler((failure, command, parsed) -> {
+          command.getErr().println("gatehouse-gate: cannot run: " + failure.getClass().getSimpleName()
+              + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+          return 2;
+        })
+        .execute(args);
   }
 
   /** The jar's version. */
