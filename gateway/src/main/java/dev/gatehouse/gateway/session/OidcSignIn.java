@@ -13,6 +13,7 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.State;
@@ -79,6 +80,8 @@ final class OidcSignIn {
   static final String PICK_PATH = "/login/oidc/workspace";
   private static final Logger LOG = LoggerFactory.getLogger(OidcSignIn.class);
   private static final int RANDOM_BYTES = 32;
+  /** Longest wait for the provider to connect, and then to answer (discovery, code exchange). */
+  private static final int PROVIDER_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
   private final GatewayConfig.Oidc settings;
@@ -205,7 +208,10 @@ final class OidcSignIn {
         .map(secret -> new TokenRequest(metadata.getTokenEndpointURI(),
             new ClientSecretBasic(client, new Secret(secret.revealUtf8())), grant))
         .orElseGet(() -> new TokenRequest(metadata.getTokenEndpointURI(), client, grant));
-    var response = OIDCTokenResponseParser.parse(token.toHTTPRequest().send());
+    HTTPRequest exchange = token.toHTTPRequest();
+    exchange.setConnectTimeout(PROVIDER_TIMEOUT_MS);
+    exchange.setReadTimeout(PROVIDER_TIMEOUT_MS);
+    var response = OIDCTokenResponseParser.parse(exchange.send());
     if (!response.indicatesSuccess()) {
       throw new SecurityException("the provider refused the code");
     }
@@ -275,7 +281,8 @@ final class OidcSignIn {
   /** The provider's metadata, fetched once (again after a failure). */
   private synchronized Future<OIDCProviderMetadata> provider() {
     if (provider == null || provider.failed()) {
-      provider = vertx.executeBlocking(() -> OIDCProviderMetadata.resolve(new Issuer(settings.issuer().toString())));
+      provider = vertx.executeBlocking(() -> OIDCProviderMetadata.resolve(new Issuer(settings.issuer().toString()),
+          PROVIDER_TIMEOUT_MS, PROVIDER_TIMEOUT_MS));
     }
     return provider;
   }
