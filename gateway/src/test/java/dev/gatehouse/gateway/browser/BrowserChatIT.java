@@ -230,6 +230,34 @@ class BrowserChatIT {
   }
 
   /**
+   * Opens the chat page and waits until its socket has joined the channel. The 1.7.2 client skips
+   * the join when its socket is not connected yet and does not retry it (its messages then get no
+   * broadcast back): the page is loaded again then, as a person would.
+   */
+  static WebElement openChat(Person who, String agent) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int before = socketEvents(who.name).size();
+      who.browser.get(url + "/chat/" + agent);
+      WebElement input = who.waiting().until(ExpectedConditions.elementToBeClickable(
+          By.cssSelector("[data-testid='chat-input']")));
+      who.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Connected"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < deadline) {
+        List<String> events = socketEvents(who.name);
+        if (events.subList(Math.min(before, events.size()), events.size()).stream()
+            .anyMatch(e -> e.startsWith("allow allowed socketio.join"))) {
+          return input;
+        }
+        Thread.sleep(200);
+      }
+      if (attempt == 3) {
+        throw new AssertionError(who.name + "'s chat never joined its channel: " + socketEvents(who.name));
+      }
+      System.out.println(who.name + "'s chat page did not join its channel; loading it again");
+    }
+  }
+
+  /**
    * Signs in, sees only their own agents, creates one in the browser, opens its chat, says
    * something, and waits for the answer rendered.
    */
@@ -239,10 +267,7 @@ class BrowserChatIT {
     assertFalse(who.browser.getPageSource().contains(other.agentName), "nobody else's agents are listed");
     Chromium.screenshot(who.browser, who.name + "-2-agents");
     String made = createInBrowser(who);
-    who.browser.get(url + "/chat/" + made);
-    WebElement input = who.waiting().until(ExpectedConditions.elementToBeClickable(
-        By.cssSelector("[data-testid='chat-input']")));
-    who.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Connected"));
+    WebElement input = openChat(who, made);
     input.sendKeys("hello " + who.said);
     input.sendKeys(Keys.ENTER);
     try {
@@ -370,35 +395,34 @@ class BrowserChatIT {
 
   /** The person's audit events of requests that may change something, for a failure's story. */
   static List<String> changes(String subject) throws Exception {
-    List<String> events = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(database.jdbcUrl());
-        PreparedStatement select = c.prepareStatement("SELECT method, route_id, decision, reason_key, status"
-            + " FROM audit_events WHERE subject = ? AND method NOT IN ('GET', 'HEAD') ORDER BY seq")) {
-      select.setString(1, subject);
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          events.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4) + " "
-              + rs.getInt(5));
-        }
-      }
-    }
-    return events;
+    return story("SELECT method, route_id, decision, reason_key, status::text FROM audit_events"
+        + " WHERE subject = ? AND method NOT IN ('GET', 'HEAD') ORDER BY seq", subject);
   }
 
   /** The person's Socket.IO audit events, for a failure's story. */
   static List<String> socketEvents(String subject) throws Exception {
-    List<String> events = new ArrayList<>();
+    return story("SELECT decision, reason_key, message_type, resource_ids::text FROM audit_events"
+        + " WHERE subject = ? AND route_id = 'socketio' ORDER BY seq", subject);
+  }
+
+  /** Each row of {@code query} (one subject parameter) as its columns joined by spaces. */
+  private static List<String> story(String query, String subject) throws Exception {
+    List<String> rows = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(database.jdbcUrl());
-        PreparedStatement select = c.prepareStatement("SELECT decision, reason_key, message_type, resource_ids::text"
-            + " FROM audit_events WHERE subject = ? AND route_id = 'socketio' ORDER BY seq")) {
+        PreparedStatement select = c.prepareStatement(query)) {
       select.setString(1, subject);
       try (ResultSet rs = select.executeQuery()) {
+        int columns = rs.getMetaData().getColumnCount();
         while (rs.next()) {
-          events.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4));
+          List<String> row = new ArrayList<>();
+          for (int i = 1; i <= columns; i++) {
+            row.add(rs.getString(i));
+          }
+          rows.add(String.join(" ", row));
         }
       }
     }
-    return events;
+    return rows;
   }
 
   interface Step {
