@@ -9,8 +9,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -55,9 +57,10 @@ public final class DetectionEngine {
   }
 
   private final List<CompiledRule> rules = new ArrayList<>();
+  private final EngineOptions options;
   /** Entity keys of the event being evaluated, per entity group, computed at most once (and shared by rules). */
-  private final String[] entityKeys;
-  private final boolean[] entityKnown;
+  private String[] entityKeys;
+  private boolean[] entityKnown;
   private final long latenessMicros;
   private final AlertGate gate;
   private final ChainGapTracker gaps = new ChainGapTracker();
@@ -72,20 +75,43 @@ public final class DetectionEngine {
 
   /** An engine running {@code rules} with {@code options}. */
   public DetectionEngine(List<RuleDefinition> rules, EngineOptions options) {
+    this.options = options;
+    compile(rules);
+    this.latenessMicros = RuleEvaluator.micros(options.allowedLateness());
+    this.gate = new AlertGate(RuleEvaluator.micros(options.rearmInterval()), options.maxOpenAlerts());
+  }
+
+  /**
+   * Runs {@code next} from the next evaluated event on (a reload). A rule whose definition is
+   * unchanged keeps its state (windows, baselines, first-seen terms); a new or changed rule starts
+   * empty; a removed rule's state is dropped. Held events and open-alert gating are kept.
+   */
+  public void replaceRules(List<RuleDefinition> next) {
+    Map<RuleDefinition, RuleEvaluator<?>> running = new HashMap<>();
+    rules.forEach(rule -> running.put(rule.definition(), rule.evaluator()));
+    rules.clear();
+    compile(next, running);
+  }
+
+  private void compile(List<RuleDefinition> definitions) {
+    compile(definitions, Map.of());
+  }
+
+  private void compile(List<RuleDefinition> definitions, Map<RuleDefinition, RuleEvaluator<?>> running) {
     List<List<String>> groups = new ArrayList<>();
-    for (RuleDefinition rule : rules) {
+    for (RuleDefinition rule : definitions) {
       List<String> names = rule.entity().stream().map(EventField::name).toList();
       int group = groups.indexOf(names);
       if (group < 0) {
         groups.add(names);
         group = groups.size() - 1;
       }
-      this.rules.add(new CompiledRule(rule, RuleEvaluator.of(rule.aggregation(), options.maxEntitiesPerRule()), group));
+      RuleEvaluator<?> evaluator = running.get(rule);
+      rules.add(new CompiledRule(rule,
+          evaluator != null ? evaluator : RuleEvaluator.of(rule.aggregation(), options.maxEntitiesPerRule()), group));
     }
     this.entityKeys = new String[groups.size()];
     this.entityKnown = new boolean[groups.size()];
-    this.latenessMicros = RuleEvaluator.micros(options.allowedLateness());
-    this.gate = new AlertGate(RuleEvaluator.micros(options.rearmInterval()), options.maxOpenAlerts());
   }
 
   /** Accepts a decision without a chain position (no audit-gap detection for it). */

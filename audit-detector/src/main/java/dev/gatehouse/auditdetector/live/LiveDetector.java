@@ -168,6 +168,20 @@ public final class LiveDetector {
     return done.future();
   }
 
+  /**
+   * Evaluates with {@code rules} from the next step on, after everything handed over before
+   * ({@link DetectionEngine#replaceRules}: unchanged rules keep their state).
+   */
+  public Future<Void> replaceRules(List<RuleDefinition> rules) {
+    List<RuleDefinition> copy = List.copyOf(rules);
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> step(() -> {
+      engine.replaceRules(copy);
+      return Future.succeededFuture();
+    }).onComplete(done));
+    return done.future();
+  }
+
   /** The engine's counters as of the last completed step. */
   public EngineStats stats() {
     return stats;

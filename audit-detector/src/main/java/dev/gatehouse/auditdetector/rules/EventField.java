@@ -80,6 +80,17 @@ public record EventField(String name, Function<DetectionEvent, String> reader) {
     return new EventField(name, reader);
   }
 
+  /** Fields are equal by name, which determines the reader (a reloaded rule equals the running one). */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof EventField field && field.name.equals(name);
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+
   /** The value of this field in {@code event}, or {@code null}. */
   public String read(DetectionEvent event) {
     return reader.apply(event);

@@ -1,5 +1,6 @@
 package dev.gatehouse.auditdetector.rules;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -7,6 +8,9 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.serialization.node.JsonLocationAware;
+import com.networknt.schema.serialization.node.LocationJsonNodeFactoryFactory;
+import com.networknt.schema.utils.JsonNodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -113,9 +117,11 @@ public final class RuleLoader {
   public List<RuleDefinition> parse(String source, String text) {
     JsonNode tree;
     try {
-      tree = yaml.readTree(text);
-    } catch (IOException e) {
-      throw new RuleFormatException(source, "not valid YAML");
+      tree = JsonNodes.readTree(yaml, text, LocationJsonNodeFactoryFactory.getInstance());
+    } catch (IllegalArgumentException e) {
+      String where = e.getCause() instanceof JsonProcessingException parse && parse.getLocation() != null
+          ? " at line " + parse.getLocation().getLineNr() : "";
+      throw new RuleFormatException(source, "not valid YAML" + where);
     }
     if (tree == null || tree.isMissingNode()) {
       throw new RuleFormatException(source, "empty file");
@@ -123,17 +129,26 @@ public final class RuleLoader {
     schema.validate(tree).stream()
         .min(Comparator.comparing(m -> m.getInstanceLocation().toString()))
         .ifPresent(m -> {
-          throw new RuleFormatException(source, describe(m));
+          JsonNode node = m.getInstanceNode();
+          // An unknown key: point at the key, not at the mapping holding it.
+          boolean unknown = "additionalProperties".equals(m.getType()) && node != null && node.has(m.getProperty());
+          throw new RuleFormatException(at(source, unknown ? node.get(m.getProperty()) : node), describe(m));
         });
     List<RuleDefinition> rules = new ArrayList<>();
     for (JsonNode rule : tree.get("rules")) {
       try {
         rules.add(rule(rule));
       } catch (IllegalArgumentException e) {
-        throw new RuleFormatException(source, rule.get("id").asText() + ": " + e.getMessage());
+        throw new RuleFormatException(at(source, rule), rule.get("id").asText() + ": " + e.getMessage());
       }
     }
     return combine(List.of(rules));
+  }
+
+  /** {@code source, line N} for a node read with locations. */
+  private static String at(String source, JsonNode node) {
+    return node instanceof JsonLocationAware aware && aware.tokenLocation().getLineNr() > 0
+        ? source + ", line " + aware.tokenLocation().getLineNr() : source;
   }
 
   private static String describe(ValidationMessage message) {

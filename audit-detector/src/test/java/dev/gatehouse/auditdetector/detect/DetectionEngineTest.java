@@ -33,6 +33,52 @@ class DetectionEngineTest {
   }
 
   @Test
+  void replacingTheRulesKeepsTheStateOfAnUnchangedRuleAndStartsAChangedOneEmpty() {
+    Traffic first = new Traffic();
+    for (int i = 0; i < 10; i++) {
+      first.failedAuth(ADDRESS, Traffic.MONDAY_10.plusSeconds(i), "expired");
+    }
+    Traffic second = new Traffic();
+    for (int i = 10; i < 20; i++) {
+      second.failedAuth(ADDRESS, Traffic.MONDAY_10.plusSeconds(i), "expired");
+    }
+    List<RuleDefinition> reloaded = new dev.gatehouse.auditdetector.rules.RuleLoader().loadShipped().stream()
+        .filter(r -> r.id().equals("D01")).toList();
+    RuleDefinition d01 = reloaded.get(0);
+    RuleDefinition retuned = new RuleDefinition(d01.id(), d01.version(), d01.title(), d01.severity(),
+        d01.attackTechnique(), d01.runbook(), d01.falsePositives(), d01.entity(), d01.where(),
+        new dev.gatehouse.auditdetector.rules.Aggregation.Count(Duration.ofMinutes(5), 20), d01.responses());
+
+    // No lateness: every event is evaluated as it arrives, before the rules are replaced.
+    EngineOptions options = EngineOptions.defaults().withAllowedLateness(Duration.ZERO);
+    DetectionEngine kept = new DetectionEngine(D01, options);
+    first.events().forEach(kept::accept);
+    kept.replaceRules(reloaded);
+    List<Finding> keptFindings = new ArrayList<>();
+    second.events().forEach(e -> keptFindings.addAll(kept.accept(e)));
+    keptFindings.addAll(kept.flush());
+    assertEquals(1, keptFindings.size(), "a rule loaded again from its file keeps its window");
+
+    DetectionEngine changed = new DetectionEngine(D01, options);
+    first.events().forEach(changed::accept);
+    changed.replaceRules(List.of(new RuleDefinition(d01.id(), d01.version() + 1, d01.title(), d01.severity(),
+        d01.attackTechnique(), d01.runbook(), d01.falsePositives(), d01.entity(), d01.where(),
+        retuned.aggregation(), d01.responses())));
+    List<Finding> changedFindings = new ArrayList<>();
+    second.events().forEach(e -> changedFindings.addAll(changed.accept(e)));
+    changedFindings.addAll(changed.flush());
+    assertEquals(0, changedFindings.size(), "a changed rule starts with an empty window");
+
+    DetectionEngine removed = new DetectionEngine(D01, options);
+    first.events().forEach(removed::accept);
+    removed.replaceRules(List.of());
+    List<Finding> removedFindings = new ArrayList<>();
+    second.events().forEach(e -> removedFindings.addAll(removed.accept(e)));
+    removedFindings.addAll(removed.flush());
+    assertEquals(0, removedFindings.size(), "a removed rule raises nothing");
+  }
+
+  @Test
   void eventsArrivingOutOfOrderWithinTheLatenessAreEvaluatedInEventTime() {
     Traffic t = new Traffic();
     for (int i = 19; i >= 0; i--) {

@@ -68,7 +68,8 @@ class RuleLoaderTest {
   void rejectsUnknownKeys() {
     RuleFormatException e = assertThrows(RuleFormatException.class,
         () -> loader.parse("x.yaml", RULE.replace("severity: low", "severity: low\n    owner: me")));
-    assertTrue(e.getMessage().startsWith("x.yaml: "), e.getMessage());
+    int line = (int) RULE.substring(0, RULE.indexOf("severity: low")).lines().count() + 1;
+    assertTrue(e.getMessage().startsWith("x.yaml, line " + line + ": "), e.getMessage());
   }
 
   @Test

@@ -37,6 +37,9 @@ import sun.misc.Signal;
     description = {
         "Run the gateway in front of a runtime. With no database configured, an embedded PostgreSQL "
             + "is started under <data-dir>/pg and reused on the next start.",
+        "SIGHUP (or POST /admin/v1/reload) reloads the route policy, the detection rules and limits.* "
+            + "from the configuration: all are validated first, and a bad file keeps the running ones "
+            + "(the log says which file and line). Other settings take effect at the next start.",
         "On first start the bootstrap admin token is written to <data-dir>/admin-token (mode 0600); "
             + "it is never printed or logged. Stop with ctrl-C or SIGTERM: in-flight requests drain, "
             + "then the process exits 0."},
@@ -119,7 +122,8 @@ public final class ServeCommand implements Callable<Integer> {
   private int serveGateway(Vertx vertx, GatewayConfig cfg, PrintWriter err) {
     Gateway gateway;
     try {
-      gateway = await(Gateway.start(vertx, cfg), START_LIMIT);
+      gateway = await(Gateway.start(vertx, cfg,
+          () -> new ConfigLoader().load(Optional.ofNullable(config), System.getenv(), flags())), START_LIMIT);
     } catch (ConfigException e) {
       err.println("gatehouse: invalid configuration: " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -132,6 +136,7 @@ public final class ServeCommand implements Callable<Integer> {
         "ready", cfg.server().listen().host(), gateway.port(), gateway.runtimes().describe(),
         cfg.admin().listen().host(), gateway.adminPort(), cfg.dataDir().resolve("admin-token"));
     err.flush();
+    Signal.handle(new Signal("HUP"), s -> gateway.reload());
     awaitStopSignal();
     LOG.info("stopping: draining in-flight requests for up to {}", cfg.server().drainTimeout());
     try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
@@ -84,7 +85,7 @@ public final class ConfigLoader {
     String name = path.getFileName().toString();
     JsonNode node;
     try {
-      node = yaml.readTree(Files.readString(path));
+      node = YamlLines.read(yaml, Files.readString(path));
     } catch (NoSuchFileException e) {
       throw new ConfigException(name, "file not found");
     } catch (JsonProcessingException e) {
@@ -107,7 +108,7 @@ public final class ConfigLoader {
   private static void markSources(String prefix, JsonNode node, String source, Map<String, String> sources) {
     node.fields().forEachRemaining(e -> {
       String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      sources.put(key, source);
+      sources.put(key, YamlLines.at(source, e.getValue()));
       if (e.getValue().isObject()) {
         markSources(key, e.getValue(), source, sources);
       }
@@ -198,8 +199,11 @@ public final class ConfigLoader {
       throw new ConfigException("admin.listen", "must differ from server.listen" + ConfigSchema.from("admin.listen", sources));
     }
     Optional<Path> policyFile = Optional.ofNullable(at(tree, "policy.file")).map(n -> Path.of(n.asText()));
-    int retentionDays = Optional.ofNullable(at(tree, "audit.retentionDays")).map(JsonNode::asInt)
-        .orElse(GatewayConfig.DEFAULT_AUDIT_RETENTION_DAYS);
+    var audit = new GatewayConfig.Audit(
+        Optional.ofNullable(at(tree, "audit.retentionDays")).map(JsonNode::asInt)
+            .orElse(GatewayConfig.Audit.DEFAULT_RETENTION_DAYS),
+        Optional.ofNullable(at(tree, "audit.spoolMaxBytes")).map(JsonNode::asLong)
+            .orElse(AuditWriterOptions.DEFAULT_SPOOL_MAX_BYTES));
     var tokens = new GatewayConfig.Tokens(
         new TokenSettings(
             text(tree, "tokens.issuer", TokenSettings.DEFAULT_ISSUER),
@@ -253,7 +257,7 @@ public final class ConfigLoader {
     var webClient = new GatewayConfig.WebClientSettings(
         Optional.ofNullable(at(tree, "webClient.enabled")).map(JsonNode::asBoolean).orElse(true),
         Optional.ofNullable(at(tree, "webClient.dir")).map(n -> Path.of(n.asText())));
-    return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, retentionDays, tokens, secrets,
+    return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, audit, tokens, secrets,
         limits, socketIo, runtime, detector, sessions, webClient);
   }
 

@@ -11,9 +11,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The configuration schema ({@code schema/gatehouse-config.schema.json}): validates a merged
@@ -37,6 +39,8 @@ final class ConfigSchema {
   private final JsonSchema schema;
   private final Map<String, Key> keysByEnvName = new LinkedHashMap<>();
   private final Map<String, Key> keysByPath = new LinkedHashMap<>();
+  /** Object-valued keys, such as {@code limits} and {@code limits.perAddress}. */
+  private final Set<String> sectionPaths = new LinkedHashSet<>();
 
   ConfigSchema(ObjectMapper json) {
     try (InputStream in = ConfigSchema.class.getResourceAsStream(RESOURCE)) {
@@ -57,6 +61,18 @@ final class ConfigSchema {
 
   Optional<Key> keyForPath(String path) {
     return Optional.ofNullable(keysByPath.get(path));
+  }
+
+  /** Whether {@code path} names a group of keys, such as {@code sessions.oidc}. */
+  boolean isSection(String path) {
+    return sectionPaths.contains(path);
+  }
+
+  /** The top-level names: the sections ({@code server}, ...) and top-level keys ({@code dataDir}). */
+  Set<String> sections() {
+    Set<String> top = new LinkedHashSet<>();
+    raw.path("properties").fieldNames().forEachRemaining(top::add);
+    return top;
   }
 
   /** Validates the tree; throws the first problem in document order as a {@link ConfigException}. */
@@ -129,6 +145,7 @@ final class ConfigSchema {
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       JsonNode child = resolve(e.getValue());
       if ("object".equals(child.path("type").asText())) {
+        sectionPaths.add(path);
         collectKeys(path, child);
       } else {
         Key key = new Key(path, child.path("type").asText("string"));

@@ -28,7 +28,7 @@ public record GatewayConfig(
     Upstream upstream,
     Database database,
     Optional<Path> policyFile,
-    int auditRetentionDays,
+    Audit audit,
     Tokens tokens,
     Secrets secrets,
     Budgets limits,
@@ -48,16 +48,24 @@ public record GatewayConfig(
   /** Longest silence from the runtime (no response bytes) before the gateway answers 504. */
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_POOL_SIZE = 8;
-  /** Audit events older than this many days are dropped with their daily partition. */
-  public static final int DEFAULT_AUDIT_RETENTION_DAYS = 90;
 
   /**
    * The same configuration fronting another upstream: how {@code serve --runtime eliza} points
    * the gateway at the runtime it started.
    */
   public GatewayConfig withUpstream(Upstream other) {
-    return new GatewayConfig(dataDir, server, admin, other, database, policyFile, auditRetentionDays, tokens, secrets,
+    return new GatewayConfig(dataDir, server, admin, other, database, policyFile, audit, tokens, secrets,
         limits, socketIo, runtime, detector, sessions, webClient);
+  }
+
+  /**
+   * The audit trail: events older than {@code retentionDays} are dropped with their daily
+   * partition; while PostgreSQL is unreachable, events wait in the node's spool file, and once it
+   * holds {@code spoolMaxBytes} the node refuses requests (503) rather than leave one unaudited.
+   */
+  public record Audit(int retentionDays, long spoolMaxBytes) {
+
+    public static final int DEFAULT_RETENTION_DAYS = 90;
   }
 
   /**

@@ -27,8 +27,8 @@ public final class RateLimiter {
 
   static final int SHARDS = 16;
 
-  private final long intervalNanos;
-  private final long toleranceNanos;
+  /** Read once per call, so a {@link #retune} never mixes two budgets in one decision. */
+  private volatile RateBudget budget;
   private final LongSupplier nanoClock;
   private final Shard[] shards = new Shard[SHARDS];
 
@@ -45,22 +45,35 @@ public final class RateLimiter {
     if (maxKeys < SHARDS) {
       throw new IllegalArgumentException("maxKeys must be at least " + SHARDS);
     }
-    this.intervalNanos = budget.intervalNanos();
-    this.toleranceNanos = budget.toleranceNanos();
+    this.budget = budget;
     this.nanoClock = nanoClock;
     for (int i = 0; i < SHARDS; i++) {
       shards[i] = new Shard(maxKeys / SHARDS);
     }
   }
 
+  /**
+   * Applies {@code next} from the next call on (a configuration reload). Each key keeps its
+   * schedule: a key that spent its burst under the old budget is not handed a fresh one.
+   */
+  public void retune(RateBudget next) {
+    this.budget = next;
+  }
+
+  /** The budget in force. */
+  public RateBudget budget() {
+    return budget;
+  }
+
   /** Takes one request from {@code key}'s bucket if it has one; otherwise leaves it unchanged. */
   public RateDecision acquire(String key) {
+    RateBudget current = budget;
     long now = nanoClock.getAsLong();
     Shard shard = shardOf(key);
     synchronized (shard) {
       Bucket bucket = shard.get(key);
-      long next = nextFullAt(bucket, now);
-      long wait = next - toleranceNanos - now;
+      long next = nextFullAt(bucket, now, current);
+      long wait = next - current.toleranceNanos() - now;
       if (wait > 0) {
         return RateDecision.retryAfterNanos(wait);
       }
@@ -79,10 +92,11 @@ public final class RateLimiter {
    * authentication).
    */
   public RateDecision peek(String key) {
+    RateBudget current = budget;
     long now = nanoClock.getAsLong();
     Shard shard = shardOf(key);
     synchronized (shard) {
-      long wait = nextFullAt(shard.get(key), now) - toleranceNanos - now;
+      long wait = nextFullAt(shard.get(key), now, current) - current.toleranceNanos() - now;
       return wait > 0 ? RateDecision.retryAfterNanos(wait) : RateDecision.ALLOWED;
     }
   }
@@ -99,9 +113,9 @@ public final class RateLimiter {
   }
 
   /** When the bucket would be full again after one more request; comparisons survive clock wrap. */
-  private long nextFullAt(Bucket bucket, long now) {
+  private static long nextFullAt(Bucket bucket, long now, RateBudget budget) {
     long fullAt = bucket == null || bucket.fullAt - now < 0 ? now : bucket.fullAt;
-    return fullAt + intervalNanos;
+    return fullAt + budget.intervalNanos();
   }
 
   private Shard shardOf(String key) {

@@ -120,7 +120,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final Limiters limiters;
   private final BodyLimit bodyLimit;
   private final BearerAuthenticator authenticator;
-  private final RoutePolicy policy;
+  /** Read once per request: a reload never changes the policy in the middle of one. */
+  private final Supplier<RoutePolicy> policies;
   private final IsolationStage isolation;
   private final HeaderMutator mutator;
   private final UpstreamProxy proxy;
@@ -130,7 +131,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final ClientIdentity clientIdentity;
 
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
-      AddressBlocks blocks, Limiters limiters, BodyLimit bodyLimit, BearerAuthenticator authenticator, RoutePolicy policy,
+      AddressBlocks blocks, Limiters limiters, BodyLimit bodyLimit, BearerAuthenticator authenticator, Supplier<RoutePolicy> policies,
       IsolationStage isolation, HeaderMutator mutator, UpstreamProxy proxy, RuntimeTier runtimes,
       SocketIoEndpoint socketIo, BrowserSessions browsers) {
     this.health = health;
@@ -140,7 +141,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     this.limiters = limiters;
     this.bodyLimit = bodyLimit;
     this.authenticator = authenticator;
-    this.policy = policy;
+    this.policies = policies;
     this.isolation = isolation;
     this.mutator = mutator;
     this.proxy = proxy;
@@ -182,6 +183,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       return;
     }
     CanonicalRequest target = (CanonicalRequest) canonical;
+    RoutePolicy policy = policies.get();
     String client = trustedProxies.clientAddress(request.remoteAddress().hostAddress(), request.headers());
     exchange.clientAddress(client);
     if (blocks.isBlocked(client)) {
@@ -223,7 +225,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     authenticator.authenticate(request)
         .compose(result -> result instanceof AuthnResult.NotApplicable && SessionCookie.present(request)
             ? bySession(request, exchange) : Future.succeededFuture(result))
-        .onComplete(result -> afterAuthentication(request, exchange, target, addressKey, result));
+        .onComplete(result -> afterAuthentication(request, exchange, target, policy, addressKey, result));
   }
 
   /** Authentication by the session cookie (no bearer token was presented). */
@@ -234,14 +236,14 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   }
 
   /** Whether the route of the request is granted without any credential. */
-  private boolean publicRoute(CanonicalRequest target) {
+  private boolean publicRoute(RoutePolicy policy, CanonicalRequest target) {
     return !socketIo.handles(target.path())
         && policy.authorize(policy.match(target.method(), target.path()), Optional.empty())
             instanceof AccessDecision.Granted;
   }
 
   /** Whether the request is for one of the web client's pages (a path no route claims). */
-  private boolean webPage(HttpServerRequest request, CanonicalRequest target) {
+  private boolean webPage(RoutePolicy policy, HttpServerRequest request, CanonicalRequest target) {
     return browsers.client().filter(c -> c.isPage(request, target.path())).isPresent()
         && !socketIo.handles(target.path()) && !SessionEndpoints.handles(target.path())
         && policy.match(target.method(), target.path()).isEmpty();
@@ -312,7 +314,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   }
 
   private void afterAuthentication(HttpServerRequest request, Exchange exchange, CanonicalRequest target,
-      String addressKey, AsyncResult<AuthnResult> result) {
+      RoutePolicy policy, String addressKey, AsyncResult<AuthnResult> result) {
     if (result.failed()) {
       LOG.warn("authentication failed closed: kind={} requestId={}", result.cause().getClass().getSimpleName(),
           exchange.requestId());
@@ -321,7 +323,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     Optional<Principal> principal;
     if (result.result() instanceof AuthnResult.Rejected && exchange.viaSession()
-        && (publicRoute(target) || webPage(request, target))) {
+        && (publicRoute(policy, target) || webPage(policy, request, target))) {
       // A browser sends its cookie everywhere: an ended session still sees what anyone may see.
       principal = Optional.empty();
     } else if (result.result() instanceof AuthnResult.Rejected rejected) {
@@ -349,7 +351,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       socketIo(request, exchange, addressKey, principal);
       return;
     }
-    if (webPage(request, target)) {
+    if (webPage(policy, request, target)) {
       webClientPage(request, exchange, principal);
       return;
     }

@@ -12,6 +12,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.gatehouse.gateway.canonical.RequestCanonicalizer;
+import dev.gatehouse.gateway.config.YamlLines;
 import dev.gatehouse.gateway.ownership.ResourceKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ import java.util.Set;
  * Reads a route policy from YAML, validates it against {@value #SCHEMA_RESOURCE} (unknown keys
  * refused) and then checks what a schema cannot: template syntax, unique ids, scopes only on
  * allow routes, and no two routes that could match one request with equal specificity. The
- * first problem is thrown as a {@link PolicyException} naming the file and the route.
+ * first problem is thrown as a {@link PolicyException} naming the file, the line and the route.
  *
  * <h3>Format</h3>
  * <pre>{@code
@@ -111,7 +112,7 @@ public final class PolicyLoader {
   RoutePolicy parse(String source, String text) {
     JsonNode tree;
     try {
-      tree = yaml.readTree(text);
+      tree = YamlLines.read(yaml, text);
     } catch (JsonProcessingException e) {
       var where = e.getLocation();
       String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
@@ -123,17 +124,18 @@ public final class PolicyLoader {
     schema.validate(tree).stream()
         .min(Comparator.comparing(ValidationMessage::getInstanceLocation))
         .ifPresent(m -> {
-          throw new PolicyException(source, describe(m, tree));
+          throw new PolicyException(YamlLines.at(source, YamlLines.offending(m)), describe(m, tree));
         });
     List<Route> routes = new ArrayList<>();
     Map<String, Route> ids = new HashMap<>();
     for (JsonNode node : tree.get("routes")) {
-      Route route = route(source, node);
+      String at = YamlLines.at(source, node);
+      Route route = route(at, node);
       if (ids.putIfAbsent(route.id(), route) != null) {
-        throw new PolicyException(source, "route " + route.id() + ": id is used by more than one route");
+        throw new PolicyException(at, "route " + route.id() + ": id is used by more than one route");
       }
       for (Route earlier : routes) {
-        checkNotAmbiguous(source, earlier, route);
+        checkNotAmbiguous(at, earlier, route);
       }
       routes.add(route);
     }

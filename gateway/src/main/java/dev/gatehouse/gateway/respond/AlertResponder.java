@@ -49,7 +49,8 @@ public final class AlertResponder implements AlertListener {
   public record Actions(TokenRevoker revoker, WorkspaceStore workspaces, RevocationState revocations,
       AddressBlocks blocks, Optional<Webhook> webhook) {}
 
-  private final Map<String, RuleDefinition> rules = new HashMap<>();
+  /** By id; replaced whole on a reload. */
+  private volatile Map<String, RuleDefinition> rules;
   private final AlertStore alerts;
   private final Actions actions;
   private final DecisionAudit audit;
@@ -58,7 +59,7 @@ public final class AlertResponder implements AlertListener {
   /** Runs automatic responses through {@code actions} and audits each response through {@code audit}. */
   public AlertResponder(List<RuleDefinition> rules, AlertStore alerts, Actions actions, DecisionAudit audit,
       Clock clock) {
-    rules.forEach(rule -> this.rules.put(rule.id(), rule));
+    this.rules = byId(rules);
     this.alerts = alerts;
     this.actions = actions;
     this.audit = audit;
@@ -72,6 +73,17 @@ public final class AlertResponder implements AlertListener {
    */
   public static AlertResponder suggesting(List<RuleDefinition> rules, AlertStore alerts, Clock clock) {
     return new AlertResponder(rules, alerts, null, null, clock);
+  }
+
+  /** Responds to alerts opened from now on with {@code next}'s responses (a reload). */
+  public void replaceRules(List<RuleDefinition> next) {
+    rules = byId(next);
+  }
+
+  private static Map<String, RuleDefinition> byId(List<RuleDefinition> rules) {
+    Map<String, RuleDefinition> byId = new HashMap<>();
+    rules.forEach(rule -> byId.put(rule.id(), rule));
+    return Map.copyOf(byId);
   }
 
   @Override

@@ -24,6 +24,7 @@ import dev.gatehouse.gateway.admin.IssuerRoutes;
 import dev.gatehouse.gateway.admin.KeyRoutes;
 import dev.gatehouse.gateway.admin.MetricsRoutes;
 import dev.gatehouse.gateway.admin.PlacementRoutes;
+import dev.gatehouse.gateway.admin.ReloadRoutes;
 import dev.gatehouse.gateway.admin.TokenRoutes;
 import dev.gatehouse.gateway.admin.WorkspaceRoutes;
 import dev.gatehouse.gateway.audit.CheckpointSigning;
@@ -45,10 +46,10 @@ import dev.gatehouse.gateway.limit.RateLimiter;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.ownership.OwnershipRegistry;
 import dev.gatehouse.gateway.pipeline.RequestPipeline;
-import dev.gatehouse.gateway.policy.PolicyException;
-import dev.gatehouse.gateway.policy.PolicyLoader;
 import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.RuntimeAgents;
+import dev.gatehouse.gateway.reload.LiveSettings;
+import dev.gatehouse.gateway.reload.NodeReload;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
 import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.runtime.WorkspaceRuntimes;
@@ -92,6 +93,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +120,11 @@ public final class Gateway {
   private final Vertx vertx;
   private final DataDirectory dataDir;
   private final UnaryOperator<AuditSink> decisions;
+  private final Supplier<GatewayConfig> reloadSource;
+  /** The route policy in force; a reload replaces it. */
+  private final AtomicReference<RoutePolicy> policy = new AtomicReference<>();
+  /** The rate budgets in force; a reload retunes them. */
+  private final RequestPipeline.Limiters limiters;
   private final Clock clock = Clock.systemUTC();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Database database;
@@ -129,6 +137,8 @@ public final class Gateway {
   private AuditWriter auditWriter;
   private AlertStore alertStore;
   private LiveDetector detector;
+  private AlertResponder responder;
+  private NodeReload reloader;
   private Optional<Webhook> webhook = Optional.empty();
   private long retentionTimer = -1;
   private UpstreamProxy proxy;
@@ -142,8 +152,15 @@ public final class Gateway {
   /** The web client of the managed runtime install, when the gateway installed one. */
   private Optional<Path> installedClient = Optional.empty();
 
-  private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir, UnaryOperator<AuditSink> decisions) {
+  private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir, UnaryOperator<AuditSink> decisions,
+      Supplier<GatewayConfig> reloadSource) {
     this.config = config;
+    this.reloadSource = reloadSource;
+    this.limiters = new RequestPipeline.Limiters(
+        new RateLimiter(config.limits().perAddress()),
+        new RateLimiter(config.limits().failedAuthentication()),
+        new RateLimiter(config.limits().perToken()),
+        new RateLimiter(config.limits().perWorkspace()));
     this.vertx = vertx;
     this.decisions = decisions;
     this.dataDir = dataDir;
@@ -158,36 +175,41 @@ public final class Gateway {
   }
 
   /**
+   * As {@link #start(Vertx, GatewayConfig)}; a {@linkplain #reload() reload} reads the
+   * configuration from {@code reloadSource} (which throws {@link ConfigException} when it is
+   * invalid). Without one, a reload reads the files that {@code config} names again.
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Supplier<GatewayConfig> reloadSource) {
+    return start(vertx, config, UnaryOperator.identity(), reloadSource);
+  }
+
+  /**
    * As {@link #start(Vertx, GatewayConfig)}, with {@code decisions} applied to the audit writer
    * where the main listener records its decisions (HTTP and Socket.IO); the admin plane and the
    * detector's responses always record into the writer itself. A benchmark uses it to measure what
    * the audit trail costs a request; any other use must keep every event ({@link AuditSink}).
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, UnaryOperator<AuditSink> decisions) {
+    return start(vertx, config, decisions, () -> config);
+  }
+
+  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, UnaryOperator<AuditSink> decisions,
+      Supplier<GatewayConfig> reloadSource) {
     DataDirectory dataDir;
-    RoutePolicy policy;
-    List<RuleDefinition> rules;
+    LiveSettings live;
     try {
       dataDir = DataDirectory.acquire(config.dataDir());
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
     try {
-      policy = config.policyFile().isPresent()
-          ? new PolicyLoader().load(config.policyFile().get())
-          : new PolicyLoader().loadDefault();
-    } catch (PolicyException e) {
-      closeQuietly(dataDir);
-      return Future.failedFuture(new ConfigException("policy.file", e.getMessage()));
-    }
-    try {
-      rules = detectionRules(config);
+      live = LiveSettings.load(config);
     } catch (ConfigException e) {
       closeQuietly(dataDir);
       return Future.failedFuture(e);
     }
-    Gateway gateway = new Gateway(config, vertx, dataDir, decisions);
-    return gateway.startComponents(policy, rules)
+    Gateway gateway = new Gateway(config, vertx, dataDir, decisions, reloadSource);
+    return gateway.startComponents(live)
         .map(gateway)
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
   }
@@ -229,7 +251,8 @@ public final class Gateway {
     }
   }
 
-  private Future<Void> startComponents(RoutePolicy policy, List<RuleDefinition> rules) {
+  private Future<Void> startComponents(LiveSettings live) {
+    policy.set(live.policy());
     return Database.open(vertx, config.database(), dataDir.path(), List.of(MigrationSet.GATEWAY, AUDIT_MIGRATIONS))
         .compose(db -> {
           database = db;
@@ -254,17 +277,20 @@ public final class Gateway {
               .compose(x -> issuers.start());
         })
         .compose(v -> AuditWriter.start(vertx, database.pool(),
-            AuditWriterOptions.builder(config.server().nodeId(), dataDir.path().resolve("audit-spool")).build(),
+            AuditWriterOptions.builder(config.server().nodeId(), dataDir.path().resolve("audit-spool"))
+                .spoolMaxBytes(config.audit().spoolMaxBytes()).build(),
             new CheckpointSigning(signingKeys), metrics))
         .compose(writer -> {
           auditWriter = writer;
           return scheduleRetention();
         })
-        .compose(v -> startDetector(rules))
+        .compose(v -> startDetector(live.rules()))
         .compose(v -> openRuntimes())
         .compose(v -> {
           TokenVerifier verifier = new TokenVerifier(config.tokens().settings(), signingKeys, issuers, revocations, clock);
-          return listenMain(policy, verifier).compose(x -> listenAdmin(verifier));
+          reloader = new NodeReload(vertx, reloadSource, policy, limiters, Optional.ofNullable(detector),
+              Optional.ofNullable(responder));
+          return listenMain(verifier).compose(x -> listenAdmin(verifier));
         })
         .map(v -> {
           LOG.info("gatehouse ready: main={} admin={} runtime={} node={}", address(main.port(), config.server().listen()),
@@ -313,7 +339,7 @@ public final class Gateway {
   }
 
   private Future<Void> scheduleRetention() {
-    RetentionJob job = new RetentionJob(database.pool(), config.auditRetentionDays(), clock);
+    RetentionJob job = new RetentionJob(database.pool(), config.audit().retentionDays(), clock);
     retentionTimer = vertx.setPeriodic(RetentionJob.RECOMMENDED_PERIOD.toMillis(), id -> job.run()
         .onFailure(e -> LOG.warn("audit retention run failed: kind={}", e.getClass().getSimpleName())));
     return job.run().mapEmpty();
@@ -329,7 +355,7 @@ public final class Gateway {
     }
     alertStore = new AlertStore(database.pool());
     webhook = config.detector().webhookUrl().map(url -> new Webhook(vertx, url, config.detector().webhookTimeout()));
-    AlertResponder responder = new AlertResponder(rules, alertStore, new AlertResponder.Actions(
+    responder = new AlertResponder(rules, alertStore, new AlertResponder.Actions(
         tokenRevoker(new TokenStore(database.pool())), new WorkspaceStore(database.pool()),
         revocations, blocks, webhook), new DecisionAudit(auditWriter), clock);
     detector = LiveDetector.inProcess(vertx, database.pool(), rules,
@@ -339,13 +365,8 @@ public final class Gateway {
     return detector.start();
   }
 
-  private Future<Void> listenMain(RoutePolicy policy, TokenVerifier verifier) {
+  private Future<Void> listenMain(TokenVerifier verifier) {
     DecisionAudit audit = new DecisionAudit(decisions.apply(auditWriter));
-    RequestPipeline.Limiters limiters = new RequestPipeline.Limiters(
-        new RateLimiter(config.limits().perAddress()),
-        new RateLimiter(config.limits().failedAuthentication()),
-        new RateLimiter(config.limits().perToken()),
-        new RateLimiter(config.limits().perWorkspace()));
     socketIo = new SocketIoEndpoint(vertx, config.upstream(), runtimes, config.socketIo(), verifier, audit,
         new RegistryChannelAccess(ownership),
         limiters.failedAuthentication(), limiters.perToken(), clock);
@@ -357,7 +378,7 @@ public final class Gateway {
         limiters,
         new BodyLimit(config.server().maxBodySize()),
         new BearerAuthenticator(verifier),
-        policy,
+        policy::get,
         new IsolationStage(vertx, ownership, keyProvider.characterSealer(), config.server().maxBodySize(),
             config.runtime().plugins(), new RuntimeAgents(runtimes, proxy)::has),
         new HeaderMutator(),
@@ -424,7 +445,8 @@ public final class Gateway {
         new MetricsRoutes(metrics),
         new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys))),
         new AlertRoutes(new AlertStore(database.pool()), clock),
-        new BlockRoutes(blocks)));
+        new BlockRoutes(blocks),
+        new ReloadRoutes(reloader)));
     return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", router),
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
       admin = server;
@@ -470,6 +492,11 @@ public final class Gateway {
 
   public GatewayConfig config() {
     return config;
+  }
+
+  /** Reloads the route policy, the detection rules and the rate budgets ({@link NodeReload}). */
+  public Future<NodeReload.Outcome> reload() {
+    return reloader.reload();
   }
 
   /** Where this node's exchanges go: the upstream, or the runtimes it runs. */

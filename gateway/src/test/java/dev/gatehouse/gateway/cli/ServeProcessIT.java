@@ -100,13 +100,71 @@ class ServeProcessIT {
     }
   }
 
-  Running start() throws Exception {
+  /**
+   * SIGHUP reloads the policy the configuration names: a broken file keeps the running policy
+   * and the log names its line; a good one is in force for the next request.
+   */
+  @Test
+  void sighup_keeps_the_running_policy_when_the_new_one_is_broken_and_applies_a_good_one() throws Exception {
+    Path policy = dataDir.resolveSibling(dataDir.getFileName() + "-policy.yaml");
+    Path config = dataDir.resolveSibling(dataDir.getFileName() + "-gatehouse.yaml");
+    Files.writeString(policy, pingPolicy("public"));
+    Files.writeString(config, "policy:\n  file: " + policy + "\n");
+    Running node = start("--config", config.toString());
+    assertEquals(200, get(node.port(), "/ping", null), "the public route reaches the runtime");
+
+    Files.writeString(policy, pingPolicy("pubic"));
+    hangUp(node);
+    String refused = awaitLine(node, "reload refused");
+    assertTrue(refused.contains("line 6"), refused);
+    assertEquals(200, get(node.port(), "/ping", null), "the running policy stays");
+
+    Files.writeString(policy, pingPolicy("deny"));
+    hangUp(node);
+    awaitLine(node, "reloaded: routes=1");
+    assertEquals(401, get(node.port(), "/ping", null), "the new policy decides the next request: a credential is needed");
+    stop(node, "TERM", false);
+  }
+
+  static String pingPolicy(String action) {
+    return "version: 1\n"
+        + "routes:\n"
+        + "  - id: ping\n"
+        + "    methods: [GET]\n"
+        + "    path: /ping\n"
+        + "    action: " + action + "\n";
+  }
+
+  void hangUp(Running node) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-s", "HUP", Long.toString(node.process().pid())).start().waitFor());
+  }
+
+  /** The first line of the node's output after the lines already matched that contains {@code text}. */
+  String awaitLine(Running node, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      for (String line : node.output()) {
+        if (line.contains(text) && seen.add(line)) {
+          return line;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no line with '" + text + "'; output:\n" + String.join("\n", node.output()));
+  }
+
+  final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  Running start(String... extra) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     long started = System.nanoTime();
-    // Its own session and process group, like a program started from a terminal.
-    Process process = new ProcessBuilder("setsid", java, "-jar", Path.of("target", "gatehouse.jar").toString(), "serve",
+    List<String> command = new java.util.ArrayList<>(List.of("setsid", java, "-jar",
+        Path.of("target", "gatehouse.jar").toString(), "serve",
         "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
-        "--upstream", upstream.url())
+        "--upstream", upstream.url()));
+    command.addAll(List.of(extra));
+    // Its own session and process group, like a program started from a terminal.
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .start();
     processes.add(process);

@@ -88,7 +88,7 @@ class ConfigLoaderTest {
     ConfigException e = rejected(yaml, Map.of());
 
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
-    assertTrue(e.getMessage().contains("(from gatehouse.yaml)"), e.getMessage());
+    assertTrue(e.getMessage().contains("(from gatehouse.yaml, line 1)"), e.getMessage());
   }
 
   @Test
@@ -102,6 +102,16 @@ class ConfigLoaderTest {
     assertEquals(9, set.limits().perAddress().burst());
     assertEquals(dev.gatehouse.gateway.limit.Limits.PER_ADDRESS.interval(), set.limits().perAddress().interval());
     assertEquals(dev.gatehouse.gateway.limit.Limits.FAILED_AUTHENTICATION, set.limits().failedAuthentication());
+  }
+
+  @Test
+  void the_audit_spool_limit_defaults_to_one_gibibyte_and_can_be_set_within_bounds() throws Exception {
+    assertEquals(1L << 30, load("", Map.of()).audit().spoolMaxBytes());
+    assertEquals(8L << 30, load("audit:\n  spoolMaxBytes: 8589934592\n", Map.of()).audit().spoolMaxBytes());
+    assertEquals(90, load("", Map.of()).audit().retentionDays());
+    ConfigException tooSmall = rejected("audit:\n  spoolMaxBytes: 1000\n", Map.of());
+    assertTrue(tooSmall.getMessage().startsWith("audit.spoolMaxBytes: must be between 1048576 and 1099511627776"),
+        tooSmall.getMessage());
   }
 
   @Test

@@ -38,30 +38,30 @@ class PolicyLoaderTest {
   @Test
   void unknown_route_key_is_refused_naming_the_route() {
     PolicyException e = rejected(oneRoute("bnid: {agentId: agent}"));
-    assertEquals("policy.yaml: route agents-get: unknown key 'bnid'", e.getMessage());
+    assertEquals("policy.yaml, line 7: route agents-get: unknown key 'bnid'", e.getMessage());
   }
 
   @Test
   void unknown_top_level_key_is_refused() {
     PolicyException e = rejected(oneRoute("").replace("version: 1", "version: 1\ndefaults: {}"));
-    assertEquals("policy.yaml: unknown key 'defaults'", e.getMessage());
+    assertEquals("policy.yaml, line 2: unknown key 'defaults'", e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      unknown action          | action: allow        | action: permit       | policy.yaml: route agents-get: action must be one of [allow,deny,public]
-      unknown method          | methods: [GET]       | methods: [FETCH]     | policy.yaml: route agents-get: methods must be one of [GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS,*]
-      empty methods           | methods: [GET]       | methods: []          | policy.yaml: route agents-get: methods must not be empty
-      missing action          | action: allow        | ''                   | policy.yaml: route agents-get: missing key 'action'
-      bad id                  | id: agents-get       | id: Agents Get       | policy.yaml: route Agents Get: id has an invalid format
-      unsupported version     | version: 1           | version: 2           | policy.yaml: version must be 1
-      wildcard not last       | path: /api/agents/{agentId} | path: /api/**/x | policy.yaml: route agents-get: path '**' must be the last segment
-      dot segment in template | path: /api/agents/{agentId} | path: /api/../x | policy.yaml: route agents-get: path must not contain dot segments
-      trailing slash          | path: /api/agents/{agentId} | path: /api/agents/ | policy.yaml: route agents-get: path must not end with '/' (a trailing slash is ignored when matching)
-      repeated parameter      | path: /api/agents/{agentId} | path: /a/{x}/b/{x} | policy.yaml: route agents-get: path parameter {x} appears twice
-      bad parameter name      | path: /api/agents/{agentId} | path: /a/{agent-id} | policy.yaml: route agents-get: path parameter '{agent-id}' must be {name} with a name of letters and digits
-      percent in literal      | path: /api/agents/{agentId} | path: /a%2fb       | policy.yaml: route agents-get: path segment 'a%2fb' may hold only letters, digits and - . _ ~ : @ ! $ & ' ( ) + , =
-      scopes on a deny route  | action: allow        | 'action: deny\n    scopes: [x]' | policy.yaml: route agents-get: scopes apply only to action allow
+      unknown action          | action: allow        | action: permit       | policy.yaml, line 6: route agents-get: action must be one of [allow,deny,public]
+      unknown method          | methods: [GET]       | methods: [FETCH]     | policy.yaml, line 4: route agents-get: methods must be one of [GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS,*]
+      empty methods           | methods: [GET]       | methods: []          | policy.yaml, line 4: route agents-get: methods must not be empty
+      missing action          | action: allow        | ''                   | policy.yaml, line 3: route agents-get: missing key 'action'
+      bad id                  | id: agents-get       | id: Agents Get       | policy.yaml, line 3: route Agents Get: id has an invalid format
+      unsupported version     | version: 1           | version: 2           | policy.yaml, line 1: version must be 1
+      wildcard not last       | path: /api/agents/{agentId} | path: /api/**/x | policy.yaml, line 3: route agents-get: path '**' must be the last segment
+      dot segment in template | path: /api/agents/{agentId} | path: /api/../x | policy.yaml, line 3: route agents-get: path must not contain dot segments
+      trailing slash          | path: /api/agents/{agentId} | path: /api/agents/ | policy.yaml, line 3: route agents-get: path must not end with '/' (a trailing slash is ignored when matching)
+      repeated parameter      | path: /api/agents/{agentId} | path: /a/{x}/b/{x} | policy.yaml, line 3: route agents-get: path parameter {x} appears twice
+      bad parameter name      | path: /api/agents/{agentId} | path: /a/{agent-id} | policy.yaml, line 3: route agents-get: path parameter '{agent-id}' must be {name} with a name of letters and digits
+      percent in literal      | path: /api/agents/{agentId} | path: /a%2fb       | policy.yaml, line 3: route agents-get: path segment 'a%2fb' may hold only letters, digits and - . _ ~ : @ ! $ & ' ( ) + , =
+      scopes on a deny route  | action: allow        | 'action: deny\n    scopes: [x]' | policy.yaml, line 3: route agents-get: scopes apply only to action allow
       """)
   void invalid_policies_are_refused_with_one_line(String name, String from, String to, String message) {
     String yaml = oneRoute("").replace(from, to.replace("\\n", "\n"));
@@ -70,13 +70,13 @@ class PolicyLoaderTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      binding of a parameter the path lacks | 'bind: {roomId: room}'                              | policy.yaml: route agents-get: bind names {roomId}, which the path does not have
-      unknown resource kind                 | 'bind: {agentId: robot}'                            | policy.yaml: route agents-get: bind is invalid (oneOf)
-      within a parameter that is not bound  | 'within: {agentId: other}'                          | policy.yaml: route agents-get: within {agentId} must name an unbound path parameter inside a bound one
-      body rules on a GET route             | 'bind: {agentId: agent}\nbody: {identity: [/author_id]}' | policy.yaml: route agents-get: body rules on a route whose methods carry no body
-      unknown key inside body               | 'body: {identiti: [/x]}'                            | policy.yaml: route agents-get: unknown key 'identiti'
-      pointer that is not a JSON Pointer    | 'response: {remove: [total]}'                       | policy.yaml: route agents-get: response has an invalid format
-      list without a kind                   | 'response: {lists: [{at: /data}]}'                  | policy.yaml: route agents-get: missing key 'kind'
+      binding of a parameter the path lacks | 'bind: {roomId: room}'                              | policy.yaml, line 3: route agents-get: bind names {roomId}, which the path does not have
+      unknown resource kind                 | 'bind: {agentId: robot}'                            | policy.yaml, line 7: route agents-get: bind is invalid (oneOf)
+      within a parameter that is not bound  | 'within: {agentId: other}'                          | policy.yaml, line 3: route agents-get: within {agentId} must name an unbound path parameter inside a bound one
+      body rules on a GET route             | 'bind: {agentId: agent}\nbody: {identity: [/author_id]}' | policy.yaml, line 3: route agents-get: body rules on a route whose methods carry no body
+      unknown key inside body               | 'body: {identiti: [/x]}'                            | policy.yaml, line 7: route agents-get: unknown key 'identiti'
+      pointer that is not a JSON Pointer    | 'response: {remove: [total]}'                       | policy.yaml, line 7: route agents-get: response has an invalid format
+      list without a kind                   | 'response: {lists: [{at: /data}]}'                  | policy.yaml, line 7: route agents-get: missing key 'kind'
       """)
   void invalid_isolation_rules_are_refused_naming_the_route(String name, String extra, String message) {
     assertEquals(message, rejected(oneRoute(extra.replace("\\n", "\n"))).getMessage());
@@ -85,7 +85,7 @@ class PolicyLoaderTest {
   @Test
   void isolation_rules_on_a_deny_route_are_refused() {
     String yaml = oneRoute("bind: {agentId: agent}").replace("action: allow", "action: deny");
-    assertEquals("policy.yaml: route agents-get: bind, within, query, body and response apply only to action allow",
+    assertEquals("policy.yaml, line 3: route agents-get: bind, within, query, body and response apply only to action allow",
         rejected(yaml).getMessage());
   }
 
@@ -133,7 +133,7 @@ class PolicyLoaderTest {
             path: /api/agents
             action: allow
         """);
-    assertEquals("policy.yaml: route agents-get: id is used by more than one route", e.getMessage());
+    assertEquals("policy.yaml, line 7: route agents-get: id is used by more than one route", e.getMessage());
   }
 
   @Test
@@ -150,7 +150,7 @@ class PolicyLoaderTest {
             path: /API/Agents/{name}
             action: allow
         """);
-    assertEquals("policy.yaml: route by-name: ambiguous with route by-agent (both match GET /api/agents/{})",
+    assertEquals("policy.yaml, line 7: route by-name: ambiguous with route by-agent (both match GET /api/agents/{})",
         e.getMessage());
   }
 
@@ -168,7 +168,7 @@ class PolicyLoaderTest {
             path: /api/**
             action: allow
         """);
-    assertEquals("policy.yaml: route allow-options: ambiguous with route deny-all (both match OPTIONS /api/**)",
+    assertEquals("policy.yaml, line 7: route allow-options: ambiguous with route deny-all (both match OPTIONS /api/**)",
         e.getMessage());
   }
 
@@ -192,7 +192,7 @@ class PolicyLoaderTest {
   @Test
   void a_websocket_route_cannot_carry_response_rules_and_no_route_is_one_unless_it_says_so() {
     PolicyException e = rejected(oneRoute("websocket: true\nresponse:\n  remove: [/total]"));
-    assertEquals("policy.yaml: route agents-get: a websocket route cannot have body or response rules"
+    assertEquals("policy.yaml, line 3: route agents-get: a websocket route cannot have body or response rules"
         + " (a WebSocket stream is not inspected)", e.getMessage());
     assertTrue(loader.parse("policy.yaml", oneRoute("websocket: true")).route("agents-get").orElseThrow().websocket());
     assertTrue(new PolicyLoader().loadDefault().routes().stream().noneMatch(Route::websocket),
@@ -216,7 +216,7 @@ class PolicyLoaderTest {
     Path file = dir.resolve("runtime-policy.yaml");
     Files.writeString(file, oneRoute("extra: 1"));
     PolicyException e = assertThrows(PolicyException.class, () -> loader.load(file));
-    assertEquals("runtime-policy.yaml: route agents-get: unknown key 'extra'", e.getMessage());
+    assertEquals("runtime-policy.yaml, line 7: route agents-get: unknown key 'extra'", e.getMessage());
     Files.writeString(file, oneRoute(""));
     assertEquals("agents-get", loader.load(file).routes().get(0).id());
   }

@@ -32,6 +32,12 @@ public final class TestGateways {
     return Await.result(Gateway.start(VERTX, config(dataDir, environment, settings)), java.time.Duration.ofMinutes(10));
   }
 
+  /** Starts {@code config}; a reload reads its configuration from {@code reloadSource}. */
+  public static Gateway start(GatewayConfig config, java.util.function.Supplier<GatewayConfig> reloadSource)
+      throws Exception {
+    return Await.result(Gateway.start(VERTX, config, reloadSource));
+  }
+
   /** {@code http://127.0.0.1:<main port>}. */
   public static String mainUrl(Gateway gateway) {
     return "http://127.0.0.1:" + gateway.port();
