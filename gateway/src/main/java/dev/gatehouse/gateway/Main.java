@@ -3,6 +3,7 @@ package dev.gatehouse.gateway;
 import dev.gatehouse.gateway.cli.AlertsCommand;
 import dev.gatehouse.gateway.cli.AuditCommand;
 import dev.gatehouse.gateway.cli.BlockCommand;
+import dev.gatehouse.gateway.cli.CompletionCommand;
 import dev.gatehouse.gateway.cli.DetectCommand;
 import dev.gatehouse.gateway.cli.KeysCommand;
 import dev.gatehouse.gateway.cli.ServeCommand;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
     description = "Security gateway for agent runtimes: token-scoped access, workspace isolation, "
         + "sealed secrets and a tamper-evident audit trail in front of an elizaOS server.",
     subcommands = {ServeCommand.class, WorkspaceCommand.class, TokenCommand.class, KeysCommand.class, AuditCommand.class,
-        AlertsCommand.class, BlockCommand.class, DetectCommand.class, SecretsCommand.class, CommandLine.HelpCommand.class},
+        AlertsCommand.class, BlockCommand.class, DetectCommand.class, SecretsCommand.class, CompletionCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {
         "",
         "Run `gatehouse serve --help` for the gateway's options and",

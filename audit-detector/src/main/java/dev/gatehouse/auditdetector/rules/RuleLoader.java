@@ -7,6 +7,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.gatehouse.auditdetector.duration.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -229,6 +230,10 @@ public final class RuleLoader {
   }
 
   private static Duration duration(JsonNode node, String name) {
-    return RuleDuration.parse(node.get(name).asText());
+    try {
+      return DurationText.parse(node.get(name).asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " " + e.getMessage(), e);
+    }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gatehouse.auditdetector.duration.DurationText;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
@@ -460,7 +461,7 @@ public final class ConfigLoader {
       return fallback;
     }
     try {
-      return ConfigDuration.parse(node.asText());
+      return DurationText.parse(node.asText());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key, sources));
     }
