@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.config.ConfigLoader;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.Setting;
 import dev.gatehouse.gateway.server.Gateway;
+import dev.gatehouse.gateway.store.RootRefusal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,6 +125,10 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("gatehouse: invalid configuration: " + e.getMessage());
       return Main.EXIT_USAGE;
     } catch (RuntimeException e) {
+      if (cfg.database().embedded() && RootRefusal.explains(e, RootRefusal.currentUid())) {
+        err.println("gatehouse: " + RootRefusal.MESSAGE);
+        return Main.EXIT_USAGE;
+      }
       LOG.error("gatehouse failed to start", e);
       err.println("gatehouse: failed to start: " + e.getClass().getSimpleName() + " (see the log above)");
       return Main.EXIT_FAILED;

@@ -52,7 +52,7 @@ public final class ConfigLoader {
    * setup, or by the project's other tools (the dependency gate's feed, the browser tests), which
    * may well be set in the same shell. Any other {@code GATEHOUSE_*} name is a mistake and refused.
    */
-  static final Set<String> LAUNCHER_VARIABLES = Set.of("GATEHOUSE_JAVA_OPTS", "GATEHOUSE_LOG_LEVEL",
+  static final Set<String> LAUNCHER_VARIABLES = Set.of("GATEHOUSE_JAVA_OPTS", "GATEHOUSE_REBUILD", "GATEHOUSE_LOG_LEVEL",
       "GATEHOUSE_NVD_FEED_URL", "GATEHOUSE_FEED_MAX_AGE_DAYS", "GATEHOUSE_CHROMIUM", "GATEHOUSE_CHROMEDRIVER");
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());

@@ -164,7 +164,8 @@ class ConfigLoaderTest {
   @Test
   void variables_of_the_projects_other_tools_are_not_configuration() throws Exception {
     GatewayConfig config = load("", Map.of("GATEHOUSE_NVD_FEED_URL", "file:///mirror/",
-        "GATEHOUSE_FEED_MAX_AGE_DAYS", "30", "GATEHOUSE_CHROMIUM", "/opt/chromium", "GATEHOUSE_LOG_LEVEL", "debug"));
+        "GATEHOUSE_FEED_MAX_AGE_DAYS", "30", "GATEHOUSE_CHROMIUM", "/opt/chromium", "GATEHOUSE_LOG_LEVEL", "debug",
+        "GATEHOUSE_REBUILD", "1"));
     assertEquals("http://127.0.0.1:3000", config.upstream().url().toString());
   }
 
