@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
         "",
         "Run `gatehouse serve --help` for the gateway's options and",
         "`gatehouse secrets --help` for sealing character secrets.",
+        "Admin commands find the node through gatehouse.yaml (or --config) and GATEHOUSE_* as serve does;",
+        "they print tables, or the admin API's JSON with --json. Shell completion: `gatehouse completion`.",
         "Exit codes: 0 success, 1 operation failed, 2 bad usage or configuration."})
 public final class Main implements Runnable {
 

@@ -50,6 +50,7 @@ import sun.misc.Signal;
         "audit.retentionDays, tokens.*, secrets.*, runtime.*, limits.*, socketio.*, detector.*",
         "(schema: gateway/src/main/resources/schema/gatehouse-config.schema.json).",
         "Environment names are GATEHOUSE_ plus the key in upper snake case, e.g. GATEHOUSE_UPSTREAM_URL.",
+        "Durations: a whole number and a unit (ms, s, m, h, d), e.g. 250ms, 90s, 15m, 1h, 7d, or ISO-8601 (PT15M).",
         "",
         "Examples:",
         "  gatehouse serve",
