@@ -11,6 +11,7 @@ import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.serialization.node.JsonLocationAware;
 import com.networknt.schema.serialization.node.LocationJsonNodeFactoryFactory;
 import com.networknt.schema.utils.JsonNodes;
+import dev.gatehouse.auditdetector.duration.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -244,6 +245,10 @@ public final class RuleLoader {
   }
 
   private static Duration duration(JsonNode node, String name) {
-    return RuleDuration.parse(node.get(name).asText());
+    try {
+      return DurationText.parse(node.get(name).asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " " + e.getMessage(), e);
+    }
   }
 }

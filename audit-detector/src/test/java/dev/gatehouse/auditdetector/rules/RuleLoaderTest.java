@@ -38,6 +38,19 @@ class RuleLoaderTest {
   }
 
   @Test
+  void readsDurationsInTheProductsOneGrammar() {
+    RuleDefinition iso = loader.parse("x.yaml", RULE.replace("window: 2m", "window: PT90S")).get(0);
+    assertEquals(new Aggregation.Count(Duration.ofSeconds(90), 3), iso.aggregation());
+    RuleDefinition millis = loader.parse("x.yaml", RULE.replace("window: 2m", "window: 1500ms")).get(0);
+    assertEquals(new Aggregation.Count(Duration.ofMillis(1500), 3), millis.aggregation());
+
+    RuleFormatException bad = assertThrows(RuleFormatException.class,
+        () -> loader.parse("x.yaml", RULE.replace("window: 2m", "window: 2 weeks")));
+    assertTrue(bad.getMessage().contains("X01: window must be a duration: a whole number and a unit (ms, s, m, h, d)"),
+        bad.getMessage());
+  }
+
+  @Test
   void parsesResponsesWithTheirModeAndBlockDuration() {
     RuleDefinition rule = loader.parse("x.yaml", RULE + """
             responses:

@@ -71,21 +71,6 @@ public final class AdminReplies {
     }
   }
 
-  private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("[1-9][0-9]{0,5}[mhd]");
-
-  /** A period such as {@code 30m}, {@code 24h}, {@code 7d}, or empty if the value is not one. */
-  static Optional<java.time.Duration> period(Object value) {
-    if (!(value instanceof String text) || !DURATION.matcher(text).matches()) {
-      return Optional.empty();
-    }
-    long amount = Long.parseLong(text.substring(0, text.length() - 1));
-    return Optional.of(switch (text.charAt(text.length() - 1)) {
-      case 'm' -> java.time.Duration.ofMinutes(amount);
-      case 'h' -> java.time.Duration.ofHours(amount);
-      default -> java.time.Duration.ofDays(amount);
-    });
-  }
-
   /** Who made an admin request, for alert history: the token's subject, or the bootstrap credential. */
   static String actor(RoutingContext ctx) {
     dev.gatehouse.gateway.authn.Principal principal = ctx.get(dev.gatehouse.gateway.authn.BearerAuthenticator.PRINCIPAL);

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.auditdetector.duration.DurationText;
 import dev.gatehouse.auditdetector.alert.AlertFilter;
 import dev.gatehouse.auditdetector.alert.AlertPage;
 import dev.gatehouse.auditdetector.alert.AlertStatus;
@@ -214,7 +215,7 @@ public final class AlertRoutes implements AdminRoutes {
       }
       request = new NewSuppression(text(body, "rule"), text(body, "entity"), text(body, "workspace"),
           text(body, "reason"), AdminReplies.actor(ctx),
-          AdminReplies.period(body.getValue("for")).orElseThrow(() -> new IllegalArgumentException("bad period")));
+          DurationText.of(body.getValue("for")).orElseThrow(() -> new IllegalArgumentException("bad period")));
     } catch (IllegalArgumentException | ClassCastException e) {
       AdminReplies.refuse(ctx, 400, "invalid_request");
       return;

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.auditdetector.duration.DurationText;
 import dev.gatehouse.gateway.block.AddressBlocks;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import io.vertx.core.json.JsonArray;
@@ -54,7 +55,7 @@ public final class BlockRoutes implements AdminRoutes {
     Optional<JsonObject> body = AdminReplies.body(ctx);
     Optional<String> address = body.map(b -> b.getValue("address")).filter(String.class::isInstance)
         .map(String.class::cast).flatMap(AddressBlocks::canonical);
-    Optional<Duration> period = body.flatMap(b -> AdminReplies.period(b.getValue("for")))
+    Optional<Duration> period = body.flatMap(b -> DurationText.of(b.getValue("for")))
         .filter(d -> d.compareTo(AddressBlocks.MAX_DURATION) <= 0);
     Object reason = body.map(b -> b.getValue("reason")).orElse(null);
     boolean known = body.map(b -> Set.of("address", "for", "reason").containsAll(b.fieldNames())).orElse(false);

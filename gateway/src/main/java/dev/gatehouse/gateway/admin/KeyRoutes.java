@@ -10,7 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /admin/v1/keys}: list (public facts only), {@code POST /rotate} (optional
- * {@code {"alg":"ES256"|"EdDSA"}}, default ES256) → the new active key, and
+ * {@code {"alg":"ES256"|"EdDSA"}}; without it, the node's {@code tokens.signingAlgorithm}) → the
+ * new active key, and
  * {@code POST /{kid}/retire} for a verify-only key (404 otherwise; the active key cannot be retired).
  */
 public final class KeyRoutes implements AdminRoutes {
@@ -18,9 +19,12 @@ public final class KeyRoutes implements AdminRoutes {
   static final String PATH = AdminApi.PREFIX + "/keys";
 
   private final SigningKeys keys;
+  private final SigningAlgorithm configured;
 
-  public KeyRoutes(SigningKeys keys) {
+  /** @param configured the algorithm of a rotated key when the request names none */
+  public KeyRoutes(SigningKeys keys, SigningAlgorithm configured) {
     this.keys = keys;
+    this.configured = configured;
   }
 
   @Override
@@ -38,8 +42,8 @@ public final class KeyRoutes implements AdminRoutes {
   }
 
   private void rotate(RoutingContext ctx) {
-    Object requested = ctx.body().length() == 0 ? SigningAlgorithm.ES256.id()
-        : AdminReplies.body(ctx).map(b -> b.getValue("alg", SigningAlgorithm.ES256.id())).orElse(null);
+    Object requested = ctx.body().length() == 0 ? configured.id()
+        : AdminReplies.body(ctx).map(b -> b.getValue("alg", configured.id())).orElse(null);
     var alg = requested instanceof String s ? SigningAlgorithm.fromId(s) : java.util.Optional.<SigningAlgorithm>empty();
     if (alg.isEmpty()) {
       AdminReplies.refuse(ctx, 400, "invalid_request");

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.admin;
 
+import dev.gatehouse.auditdetector.duration.DurationText;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.errors.ErrorBody;
 import dev.gatehouse.gateway.token.ExternalRevocation;
@@ -10,7 +11,6 @@ import dev.gatehouse.gateway.token.TokenRecord;
 import dev.gatehouse.gateway.token.TokenRevoker;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.gateway.token.TokenStore;
-import dev.gatehouse.gateway.token.TokenTtl;
 import dev.gatehouse.gateway.workspace.Roles;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -116,7 +116,7 @@ public final class TokenRoutes implements AdminRoutes {
       scopes.addAll(roleScopes.get());
     }
     Optional<Duration> ttl = ttlText == null ? Optional.of(TokenSettings.DEFAULT_TTL)
-        : ttlText instanceof String t ? TokenTtl.parse(t) : Optional.empty();
+        : DurationText.of(ttlText);
     if (workspace.isEmpty() || !(subject instanceof String sub) || ttl.isEmpty()
         || (description != null && !(description instanceof String))) {
       return Optional.empty();

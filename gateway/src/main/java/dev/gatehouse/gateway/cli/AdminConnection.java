@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.cli;
 
 import dev.gatehouse.gateway.Main;
+import dev.gatehouse.gateway.config.ConfigException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -15,23 +16,31 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
- * Options and HTTP calls shared by the admin-API commands ({@code workspace}, {@code token}). The
- * admin token is read from a file, never from a flag, so it stays out of shell histories and
- * process listings; it is never printed.
+ * Options and HTTP calls shared by the admin-API commands ({@code workspace}, {@code token}, ...).
+ * Where the node is comes from the same configuration {@code serve} reads ({@link AdminTarget}),
+ * unless both {@code --admin-url} and {@code --token-file} are given. The admin token is read
+ * from a file, never from a flag, so it stays out of shell histories and process listings; it is
+ * never printed.
  */
 final class AdminConnection {
 
-  static final String DEFAULT_ADMIN_URL = "http://127.0.0.1:8081";
-  static final String DEFAULT_TOKEN_FILE = ".gatehouse/admin-token";
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  @Option(names = "--admin-url", paramLabel = "URL", defaultValue = DEFAULT_ADMIN_URL,
-      description = "Admin API base URL (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--admin-url", paramLabel = "URL",
+      description = "Admin API base URL (default: http://HOST:PORT of admin.listen in the configuration, "
+          + "http://127.0.0.1:8081 unless set).")
   String adminUrl;
 
-  @Option(names = "--token-file", paramLabel = "FILE", defaultValue = DEFAULT_TOKEN_FILE,
-      description = "File holding an admin token (default: ${DEFAULT-VALUE}, written by `gatehouse serve`).")
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "File holding an admin token (default: <dataDir>/admin-token of the configuration, "
+          + ".gatehouse/admin-token unless set; written by `gatehouse serve`). A relative path is read from the "
+          + "working directory.")
   Path tokenFile;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The node's YAML configuration, read for admin.listen and dataDir as `serve` reads it "
+          + "(default: ./gatehouse.yaml when present, then GATEHOUSE_* variables).")
+  Path config;
 
   /** The admin API's answer to one request, or (response null) the exit code of a failure already reported. */
   record Answer(HttpResponse<String> response, int exit) {
@@ -44,37 +53,27 @@ final class AdminConnection {
   private HttpClient client;
 
   /**
-   * Sends one request and prints the JSON answer to {@code out}; an error answer goes to
-   * {@code err} as one line. Returns the exit code: 0, 1 (refused or unreachable), 2 (no token file).
-   */
-  int call(String method, String path, JsonObject body, PrintWriter out, PrintWriter err) {
-    Answer answer = send(method, path, body, TIMEOUT, err);
-    if (answer.response() == null) {
-      return answer.exit();
-    }
-    if (answer.succeeded()) {
-      out.println(pretty(answer.response().body()));
-      out.flush();
-      return 0;
-    }
-    return refused(answer.response(), err);
-  }
-
-  /**
    * Sends one request and returns the answer, whatever its status. A missing token file, a bad
    * URL or an unreachable API is reported on {@code err} and returned as an exit code.
    */
   Answer send(String method, String path, JsonObject body, Duration timeout, PrintWriter err) {
+    AdminTarget target;
+    try {
+      target = AdminTarget.resolve(adminUrl, tokenFile, config, System.getenv());
+    } catch (ConfigException e) {
+      err.println("gatehouse: invalid configuration: " + e.getMessage());
+      return new Answer(null, Main.EXIT_USAGE);
+    }
     String token;
     try {
-      token = Files.readString(tokenFile).strip();
+      token = Files.readString(target.tokenFile()).strip();
     } catch (IOException e) {
-      err.println("gatehouse: cannot read the admin token file " + tokenFile);
+      err.println("gatehouse: cannot read the admin token file " + target.tokenFile());
       return new Answer(null, Main.EXIT_USAGE);
     }
     HttpRequest.Builder request;
     try {
-      request = HttpRequest.newBuilder(URI.create(adminUrl.replaceAll("/+$", "") + "/admin/v1" + path))
+      request = HttpRequest.newBuilder(URI.create(target.url().replaceAll("/+$", "") + "/admin/v1" + path))
           .timeout(timeout)
           .header("Authorization", "Bearer " + token)
           .header("Accept", "application/json");
@@ -93,7 +92,7 @@ final class AdminConnection {
     try {
       return new Answer(client.send(request.build(), HttpResponse.BodyHandlers.ofString()), 0);
     } catch (IOException e) {
-      err.println("gatehouse: cannot reach the admin API at " + adminUrl);
+      err.println("gatehouse: cannot reach the admin API at " + target.url());
       return new Answer(null, Main.EXIT_FAILED);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -106,14 +105,6 @@ final class AdminConnection {
     err.println("gatehouse: the admin API refused the request: " + errorKey(response.body())
         + " (HTTP " + response.statusCode() + ")");
     return Main.EXIT_FAILED;
-  }
-
-  private static String pretty(String body) {
-    try {
-      return new JsonObject(body).encodePrettily();
-    } catch (DecodeException e) {
-      return body;
-    }
   }
 
   private static String errorKey(String body) {

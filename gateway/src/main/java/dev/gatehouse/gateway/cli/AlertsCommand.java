@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,14 +40,8 @@ public final class AlertsCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand, e.g. `alerts list`");
   }
 
-  /** Base of the alert subcommands: {@code --json}. */
-  abstract static class AlertCall extends AdminCall {
-    @Option(names = "--json", description = "Print the admin API's JSON instead of a table.")
-    boolean json;
-  }
-
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List alerts, newest first.")
-  static final class ListAll extends AlertCall {
+  static final class ListAll extends FormattedCall {
     @Option(names = "--status", paramLabel = "S", description = "open, acknowledged or resolved.")
     String status;
     @Option(names = "--rule", paramLabel = "ID", description = "Rule id, e.g. D05.")
@@ -68,7 +63,7 @@ public final class AlertsCommand implements Runnable {
       if (workspace != null) {
         query.append("&workspace=").append(CliPaths.segment(workspace));
       }
-      return show("GET", "/alerts" + query, null, json, page -> {
+      return print("GET", "/alerts" + query, null, page -> {
         TextTable table = new TextTable("ID", "RULE", "SEVERITY", "STATUS", "COUNT", "LAST SEEN", "ENTITY", "TITLE");
         for (Object item : page.getJsonArray("alerts")) {
           JsonObject a = (JsonObject) item;
@@ -82,18 +77,18 @@ public final class AlertsCommand implements Runnable {
 
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "One alert with its evidence (audit event references), responses and history.")
-  static final class Show extends AlertCall {
+  static final class Show extends FormattedCall {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
     public Integer call() {
-      return show("GET", "/alerts/" + CliPaths.segment(id), null, json, AlertsCommand::describe);
+      return print("GET", "/alerts/" + CliPaths.segment(id), null, AlertsCommand::describe);
     }
   }
 
   @Command(name = "ack", mixinStandardHelpOptions = true, description = "Acknowledge an open alert.")
-  static final class Ack extends AlertCall {
+  static final class Ack extends FormattedCall {
     @Parameters(paramLabel = "ID")
     String id;
     @Option(names = "--note", paramLabel = "TEXT")
@@ -105,12 +100,12 @@ public final class AlertsCommand implements Runnable {
       if (note != null) {
         body.put("note", note);
       }
-      return show("POST", "/alerts/" + CliPaths.segment(id) + "/ack", body, json, AlertsCommand::describe);
+      return print("POST", "/alerts/" + CliPaths.segment(id) + "/ack", body, AlertsCommand::describe);
     }
   }
 
   @Command(name = "resolve", mixinStandardHelpOptions = true, description = "Resolve an alert with a disposition.")
-  static final class Resolve extends AlertCall {
+  static final class Resolve extends FormattedCall {
     @Parameters(paramLabel = "ID")
     String id;
     @Option(names = "--disposition", required = true, paramLabel = "D",
@@ -125,34 +120,35 @@ public final class AlertsCommand implements Runnable {
       if (note != null) {
         body.put("note", note);
       }
-      return show("POST", "/alerts/" + CliPaths.segment(id) + "/resolve", body, json, AlertsCommand::describe);
+      return print("POST", "/alerts/" + CliPaths.segment(id) + "/resolve", body, AlertsCommand::describe);
     }
   }
 
   @Command(name = "suppress", mixinStandardHelpOptions = true,
       description = "Stop alerting on a rule (for one entity and/or workspace) for a while; matches are still counted.")
-  static final class Suppress extends AlertCall {
+  static final class Suppress extends FormattedCall {
     @Option(names = "--rule", required = true, paramLabel = "ID")
     String rule;
     @Option(names = "--entity", paramLabel = "E", description = "Entity key, e.g. client_address=198.51.100.7.")
     String entity;
     @Option(names = "--workspace", paramLabel = "W")
     String workspace;
-    @Option(names = "--for", required = true, paramLabel = "PERIOD", description = "e.g. 30m, 24h, 7d (at most 90d).")
-    String period;
+    @Option(names = "--for", required = true, paramLabel = "PERIOD", converter = DurationOption.class,
+        description = "e.g. 90s, 30m, 24h, 7d or PT12H (at most 90d).")
+    Duration period;
     @Option(names = "--reason", required = true, paramLabel = "TEXT")
     String reason;
 
     @Override
     public Integer call() {
-      JsonObject body = new JsonObject().put("rule", rule).put("for", period).put("reason", reason);
+      JsonObject body = new JsonObject().put("rule", rule).put("for", period.toString()).put("reason", reason);
       if (entity != null) {
         body.put("entity", entity);
       }
       if (workspace != null) {
         body.put("workspace", workspace);
       }
-      return show("POST", "/suppressions", body, json, s -> "suppressed " + s.getString("rule")
+      return print("POST", "/suppressions", body, s -> "suppressed " + s.getString("rule")
           + (s.getString("entity") == null ? "" : " for " + s.getString("entity"))
           + (s.getString("workspace") == null ? "" : " in " + s.getString("workspace"))
           + " until " + s.getString("expiresAt") + " (id " + s.getString("id") + ")");

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.cli;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,32 +37,29 @@ public final class BlockCommand implements Runnable {
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Block an IP address for a period.")
-  static final class Add extends AdminCall {
+  static final class Add extends FormattedCall {
     @Parameters(paramLabel = "ADDRESS")
     String address;
-    @Option(names = "--for", required = true, paramLabel = "PERIOD", description = "e.g. 30m, 1h, 7d (at most 30d).")
-    String period;
+    @Option(names = "--for", required = true, paramLabel = "PERIOD", converter = DurationOption.class,
+        description = "e.g. 90s, 30m, 1h, 7d or PT12H (at most 30d).")
+    Duration period;
     @Option(names = "--reason", required = true, paramLabel = "TEXT")
     String reason;
-    @Option(names = "--json", description = "Print the admin API's JSON.")
-    boolean json;
 
     @Override
     public Integer call() {
-      JsonObject body = new JsonObject().put("address", address).put("for", period).put("reason", reason);
-      return show("POST", "/blocks", body, json, b -> "blocked " + b.getString("address") + " until "
+      JsonObject body = new JsonObject().put("address", address).put("for", period.toString()).put("reason", reason);
+      return print("POST", "/blocks", body, b -> "blocked " + b.getString("address") + " until "
           + b.getString("expiresAt"));
     }
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List blocks in force.")
-  static final class ListAll extends AdminCall {
-    @Option(names = "--json", description = "Print the admin API's JSON instead of a table.")
-    boolean json;
+  static final class ListAll extends FormattedCall {
 
     @Override
     public Integer call() {
-      return show("GET", "/blocks", null, json, page -> {
+      return print("GET", "/blocks", null, page -> {
         TextTable table = new TextTable("ADDRESS", "UNTIL", "BY", "REASON");
         for (Object item : page.getJsonArray("blocks")) {
           JsonObject b = (JsonObject) item;
@@ -73,15 +71,13 @@ public final class BlockCommand implements Runnable {
   }
 
   @Command(name = "remove", mixinStandardHelpOptions = true, description = "Lift a block.")
-  static final class Remove extends AdminCall {
+  static final class Remove extends FormattedCall {
     @Parameters(paramLabel = "ADDRESS")
     String address;
-    @Option(names = "--json", description = "Print the admin API's JSON.")
-    boolean json;
 
     @Override
     public Integer call() {
-      return show("DELETE", "/blocks/" + CliPaths.segment(address), null, json, b -> "unblocked " + address);
+      return print("DELETE", "/blocks/" + CliPaths.segment(address), null, b -> "unblocked " + address);
     }
   }
 }

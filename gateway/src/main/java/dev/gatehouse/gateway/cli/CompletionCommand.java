@@ -8,15 +8,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code gatehouse completion}: prints a shell completion script for the whole command tree
- * (picocli's generator), which bash and zsh both load.
+ * (picocli's generator); the one script serves bash and zsh.
  */
 @Command(
     name = "completion",
     mixinStandardHelpOptions = true,
     description = {"Print a completion script for bash and zsh: subcommands and options complete with TAB.",
-        "bash: add `source <(gatehouse completion)` to ~/.bashrc.",
-        "zsh: add `source <(gatehouse completion)` to ~/.zshrc (it loads zsh's bashcompinit itself).",
-        "Or install it once: `gatehouse completion > /etc/bash_completion.d/gatehouse`."})
+        "bash: add `source <(gatehouse completion)` to ~/.bashrc, or install it once with "
+            + "`gatehouse completion > /etc/bash_completion.d/gatehouse`.",
+        "zsh: add `source <(gatehouse completion)` to ~/.zshrc (the script loads zsh's bashcompinit itself)."})
 public final class CompletionCommand implements Callable<Integer> {
 
   @Spec

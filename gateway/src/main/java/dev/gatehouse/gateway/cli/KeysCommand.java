@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.cli;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
  * API. Only public facts are ever printed (kid, algorithm, state, times), never key material.
  * {@code rotate} makes a new key sign on every node; the previous one keeps verifying until
  * {@code retire}, after which every token it signed is refused. Exit codes as for
- * {@link WorkspaceCommand}.
+ * {@link WorkspaceCommand}. A table by default, the API's JSON with {@code --json}.
  */
 @Command(
     name = "keys",
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
         "",
         "Examples:",
         "  gatehouse keys list",
+        "  gatehouse keys rotate                 (the node's tokens.signingAlgorithm)",
         "  gatehouse keys rotate --alg EdDSA",
         "  gatehouse keys retire 3q2x...kid",
         "",
@@ -42,35 +44,50 @@ public final class KeysCommand implements Runnable {
 
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "List every signing key, retired ones included, oldest first (public facts only).")
-  static final class ListAll extends AdminCall {
+  static final class ListAll extends FormattedCall {
     @Override
     public Integer call() {
-      return send("GET", "/keys", null);
+      return print("GET", "/keys", null, page -> table(page.getJsonArray("keys")));
     }
   }
 
   @Command(name = "rotate", mixinStandardHelpOptions = true,
       description = "Create a new active key; the previous active key becomes verify-only.")
-  static final class Rotate extends AdminCall {
-    @Option(names = "--alg", defaultValue = "ES256", paramLabel = "ES256|EdDSA",
-        description = "Algorithm of the new key (default: ${DEFAULT-VALUE}).")
+  static final class Rotate extends FormattedCall {
+    @Option(names = "--alg", paramLabel = "ES256|EdDSA",
+        description = "Algorithm of the new key (default: the node's tokens.signingAlgorithm).")
     String alg;
 
     @Override
     public Integer call() {
-      return send("POST", "/keys/rotate", new JsonObject().put("alg", alg));
+      JsonObject body = alg == null ? new JsonObject() : new JsonObject().put("alg", alg);
+      return print("POST", "/keys/rotate", body, KeysCommand::table);
     }
   }
 
   @Command(name = "retire", mixinStandardHelpOptions = true,
       description = "Retire a verify-only key: tokens it signed are refused on every node. The active key cannot be retired.")
-  static final class Retire extends AdminCall {
+  static final class Retire extends FormattedCall {
     @Parameters(paramLabel = "KID")
     String kid;
 
     @Override
     public Integer call() {
-      return send("POST", "/keys/" + CliPaths.segment(kid) + "/retire", null);
+      return print("POST", "/keys/" + CliPaths.segment(kid) + "/retire", null, KeysCommand::table);
     }
+  }
+
+  static String table(JsonObject key) {
+    return table(new JsonArray().add(key));
+  }
+
+  static String table(JsonArray keys) {
+    TextTable table = new TextTable("KID", "ALG", "STATE", "CREATED", "RETIRED");
+    for (Object item : keys) {
+      JsonObject k = (JsonObject) item;
+      table.row(k.getString("kid"), k.getString("alg"), k.getString("state"), k.getString("createdAt"),
+          k.getString("retiredAt"));
+    }
+    return table.toString();
   }
 }

@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.config.ConfigLoader;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.Setting;
 import dev.gatehouse.gateway.server.Gateway;
+import dev.gatehouse.gateway.store.RootRefusal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ import sun.misc.Signal;
         "audit.retentionDays, tokens.*, secrets.*, runtime.*, limits.*, socketio.*, detector.*",
         "(schema: gateway/src/main/resources/schema/gatehouse-config.schema.json).",
         "Environment names are GATEHOUSE_ plus the key in upper snake case, e.g. GATEHOUSE_UPSTREAM_URL.",
+        "Durations: a whole number and a unit (ms, s, m, h, d), e.g. 250ms, 90s, 15m, 1h, 7d, or ISO-8601 (PT15M).",
         "",
         "Examples:",
         "  gatehouse serve",
@@ -128,6 +130,10 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("gatehouse: invalid configuration: " + e.getMessage());
       return Main.EXIT_USAGE;
     } catch (RuntimeException e) {
+      if (cfg.database().embedded() && RootRefusal.explains(e, RootRefusal.currentUid())) {
+        err.println("gatehouse: " + RootRefusal.MESSAGE);
+        return Main.EXIT_USAGE;
+      }
       LOG.error("gatehouse failed to start", e);
       err.println("gatehouse: failed to start: " + e.getClass().getSimpleName() + " (see the log above)");
       return Main.EXIT_FAILED;

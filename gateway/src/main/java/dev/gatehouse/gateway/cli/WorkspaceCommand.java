@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.cli;
 
 import dev.gatehouse.gateway.Main;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Console;
 import picocli.CommandLine;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code gatehouse workspace create|list|get|lock|unlock|delete|runtime}: manages workspaces through the
- * admin API of a running node. Prints the API's JSON answer; exit 0 on success, 1 when the API
- * refuses or cannot be reached, 2 for bad usage, a missing token file or a deletion not confirmed.
+ * admin API of a running node. Prints a table, or the API's JSON answer with {@code --json}; exit 0
+ * on success, 1 when the API refuses or cannot be reached, 2 for bad usage, a missing token file or
+ * a deletion not confirmed.
  */
 @Command(
     name = "workspace",
@@ -28,6 +30,7 @@ import picocli.CommandLine.Spec;
         "Examples:",
         "  gatehouse workspace create acme",
         "  gatehouse workspace list",
+        "  gatehouse workspace list --json | jq -r '.workspaces[].id'",
         "  gatehouse workspace lock 5f0c...-uuid",
         "  gatehouse workspace delete 5f0c...-uuid          (asks you to type the id again)",
         "  gatehouse workspace runtime set 5f0c...-uuid --url https://eliza-acme.internal:3000 --key-file acme.key",
@@ -44,44 +47,44 @@ public final class WorkspaceCommand implements Runnable {
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an active workspace.")
-  static final class Create extends AdminCall {
+  static final class Create extends FormattedCall {
     @Parameters(paramLabel = "NAME", description = "Letters, digits, '_', '.', '-'; at most 64 characters.")
     String name;
 
     @Override
     public Integer call() {
-      return send("POST", "/workspaces", new JsonObject().put("name", name));
+      return print("POST", "/workspaces", new JsonObject().put("name", name), WorkspaceCommand::table);
     }
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List workspaces.")
-  static final class ListAll extends AdminCall {
+  static final class ListAll extends FormattedCall {
     @Override
     public Integer call() {
-      return send("GET", "/workspaces", null);
+      return print("GET", "/workspaces", null, page -> table(page.getJsonArray("workspaces")));
     }
   }
 
   @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one workspace.")
-  static final class Get extends AdminCall {
+  static final class Get extends FormattedCall {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
     public Integer call() {
-      return send("GET", "/workspaces/" + CliPaths.segment(id), null);
+      return print("GET", "/workspaces/" + CliPaths.segment(id), null, WorkspaceCommand::table);
     }
   }
 
   @Command(name = "lock", mixinStandardHelpOptions = true,
       description = "Lock a workspace: its tokens are refused on every node until it is unlocked.")
-  static final class Lock extends AdminCall {
+  static final class Lock extends FormattedCall {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
     public Integer call() {
-      return send("POST", "/workspaces/" + CliPaths.segment(id) + "/lock", null);
+      return print("POST", "/workspaces/" + CliPaths.segment(id) + "/lock", null, WorkspaceCommand::table);
     }
   }
 
@@ -90,7 +93,7 @@ public final class WorkspaceCommand implements Runnable {
           + "unlocked; the runtime Gatehouse runs for it is stopped and its data (agents, conversations, memories) "
           + "erased. The workspace's id stays recorded for the audit trail.",
           "Asks you to type the id again, unless --yes is given; without a terminal, --yes is required."})
-  static final class Delete extends AdminCall {
+  static final class Delete extends FormattedCall {
     @Parameters(paramLabel = "ID")
     String id;
 
@@ -105,7 +108,7 @@ public final class WorkspaceCommand implements Runnable {
         spec.commandLine().getErr().flush();
         return Main.EXIT_USAGE;
       }
-      return send("DELETE", "/workspaces/" + CliPaths.segment(id), null);
+      return print("DELETE", "/workspaces/" + CliPaths.segment(id), null, WorkspaceCommand::table);
     }
 
     private boolean confirmed() {
@@ -119,15 +122,16 @@ public final class WorkspaceCommand implements Runnable {
   }
 
   @Command(name = "unlock", mixinStandardHelpOptions = true, description = "Unlock a workspace.")
-  static final class Unlock extends AdminCall {
+  static final class Unlock extends FormattedCall {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
     public Integer call() {
-      return send("POST", "/workspaces/" + CliPaths.segment(id) + "/unlock", null);
+      return print("POST", "/workspaces/" + CliPaths.segment(id) + "/unlock", null, WorkspaceCommand::table);
     }
   }
+
   @Command(name = "runtime", mixinStandardHelpOptions = true,
       description = {"Where a workspace's runtime runs: on the gateway's own runtime tier (local, the default), or on "
           + "an elizaOS runtime you run elsewhere (remote), reached with its URL and API key "
@@ -143,20 +147,20 @@ public final class WorkspaceCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show where the workspace's runtime runs.")
-    static final class Show extends AdminCall {
+    static final class Show extends FormattedCall {
       @Parameters(paramLabel = "ID")
       String id;
 
       @Override
       public Integer call() {
-        return send("GET", "/workspaces/" + CliPaths.segment(id) + "/runtime", null);
+        return print("GET", "/workspaces/" + CliPaths.segment(id) + "/runtime", null, Runtime::table);
       }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
         description = "Send the workspace's requests and sockets to a runtime you run. The key is read from a file "
             + "(or standard input with -), stored sealed, and never printed.")
-    static final class Set extends AdminCall {
+    static final class Set extends FormattedCall {
       @Parameters(paramLabel = "ID")
       String id;
 
@@ -179,21 +183,41 @@ public final class WorkspaceCommand implements Runnable {
           spec.commandLine().getErr().flush();
           return Main.EXIT_USAGE;
         }
-        return send("PUT", "/workspaces/" + CliPaths.segment(id) + "/runtime",
-            new JsonObject().put("url", url).put("apiKey", key));
+        return print("PUT", "/workspaces/" + CliPaths.segment(id) + "/runtime",
+            new JsonObject().put("url", url).put("apiKey", key), Runtime::table);
       }
     }
 
     @Command(name = "clear", mixinStandardHelpOptions = true,
         description = "Send the workspace back to the gateway's own runtime tier.")
-    static final class Clear extends AdminCall {
+    static final class Clear extends FormattedCall {
       @Parameters(paramLabel = "ID")
       String id;
 
       @Override
       public Integer call() {
-        return send("DELETE", "/workspaces/" + CliPaths.segment(id) + "/runtime", null);
+        return print("DELETE", "/workspaces/" + CliPaths.segment(id) + "/runtime", null, Runtime::table);
       }
     }
+
+    static String table(JsonObject placement) {
+      return new TextTable("WORKSPACE", "PLACEMENT", "URL")
+          .row(placement.getString("workspace"), placement.getString("placement"), placement.getString("url"))
+          .toString();
+    }
+  }
+
+  static String table(JsonObject workspace) {
+    return table(new JsonArray().add(workspace));
+  }
+
+  static String table(JsonArray workspaces) {
+    TextTable table = new TextTable("ID", "NAME", "STATUS", "CREATED", "LOCKED");
+    for (Object item : workspaces) {
+      JsonObject w = (JsonObject) item;
+      table.row(w.getString("id"), w.getString("name"), w.getString("status"), w.getString("createdAt"),
+          w.getString("lockedAt"));
+    }
+    return table.toString();
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
+import dev.gatehouse.auditdetector.duration.DurationText;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
@@ -52,7 +53,7 @@ public final class ConfigLoader {
    * setup, or by the project's other tools (the dependency gate's feed, the browser tests), which
    * may well be set in the same shell. Any other {@code GATEHOUSE_*} name is a mistake and refused.
    */
-  static final Set<String> LAUNCHER_VARIABLES = Set.of("GATEHOUSE_JAVA_OPTS", "GATEHOUSE_LOG_LEVEL",
+  static final Set<String> LAUNCHER_VARIABLES = Set.of("GATEHOUSE_JAVA_OPTS", "GATEHOUSE_REBUILD", "GATEHOUSE_LOG_LEVEL",
       "GATEHOUSE_NVD_FEED_URL", "GATEHOUSE_FEED_MAX_AGE_DAYS", "GATEHOUSE_CHROMIUM", "GATEHOUSE_CHROMEDRIVER");
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -464,7 +465,7 @@ public final class ConfigLoader {
       return fallback;
     }
     try {
-      return ConfigDuration.parse(node.asText());
+      return DurationText.parse(node.asText());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key, sources));
     }

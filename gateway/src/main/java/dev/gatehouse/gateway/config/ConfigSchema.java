@@ -104,9 +104,6 @@ final class ConfigSchema {
 
   private String patternProblem(ValidationMessage m) {
     String location = m.getSchemaLocation().toString();
-    if (location.contains("duration")) {
-      return "must be a duration such as 250ms, 5s, 2m or 1h";
-    }
     if (location.contains("listen")) {
       return "must be host:port";
     }

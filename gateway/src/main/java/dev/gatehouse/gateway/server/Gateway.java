@@ -440,7 +440,7 @@ public final class Gateway {
         new PlacementRoutes(workspaces, placements),
         new TokenRoutes(new TokenMinter(config.tokens().settings(), signingKeys, tokens, workspaces, clock),
             tokens, tokenRevoker(tokens), issuers),
-        new KeyRoutes(signingKeys),
+        new KeyRoutes(signingKeys, config.tokens().signingAlgorithm()),
         new IssuerRoutes(issuers),
         new MetricsRoutes(metrics),
         new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys))),

@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code gatehouse keys list|rotate|retire} through the command line against a running gateway. */
+/**
+ * {@code gatehouse keys list|rotate|retire} through the command line against a running gateway
+ * whose configured signing algorithm is EdDSA (not the default), so a rotation without {@code --alg}
+ * shows whose algorithm it takes.
+ */
 class KeysCommandIT {
 
   static final String TARGET = "/api/agents/a1";
@@ -37,7 +41,7 @@ class KeysCommandIT {
 
   @BeforeAll
   static void start() throws Exception {
-    node = GatewayFixture.start(dataDir);
+    node = GatewayFixture.start(dataDir, "tokens.signingAlgorithm=EdDSA");
   }
 
   @AfterAll
@@ -82,16 +86,16 @@ class KeysCommandIT {
     String old = node.admin.mint(workspace, "kim", List.of("agents:read"));
     String oldKid = SignedJWT.parse(old).getHeader().getKeyID();
 
-    Run listed = gatehouse("keys", "list");
+    Run listed = gatehouse("keys", "list", "--json");
     assertEquals(0, listed.exit(), listed.err());
     assertTrue(listed.out().contains("\"kid\" : \"" + oldKid + "\""), listed.out());
 
-    Run rotated = gatehouse("keys", "rotate", "--alg", "EdDSA");
+    Run rotated = gatehouse("keys", "rotate", "--alg", "ES256", "--json");
     assertEquals(0, rotated.exit(), rotated.err());
     JsonObject key = new JsonObject(rotated.out());
     String newKid = key.getString("kid");
     assertNotEquals(oldKid, newKid);
-    assertEquals("EdDSA", key.getString("alg"));
+    assertEquals("ES256", key.getString("alg"), "an explicit --alg wins over the configuration");
     assertEquals("active", key.getString("state"));
     String fresh = node.admin.mint(workspace, "kim", List.of("agents:read"));
     assertEquals(newKid, SignedJWT.parse(fresh).getHeader().getKeyID());
@@ -99,12 +103,18 @@ class KeysCommandIT {
 
     Run retired = retire(oldKid);
     assertEquals(0, retired.exit(), retired.err());
-    assertEquals("retired", new JsonObject(retired.out()).getString("state"));
+    assertTrue(retired.out().lines().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(oldKid)
+        + " +EdDSA +retired +\\S+ +\\S+")), retired.out());
     assertEquals(401, call(old));
     assertEquals(200, call(fresh));
 
     Run after = gatehouse("keys", "list");
     assertEquals(0, after.exit());
+    assertTrue(after.out().lines().findFirst().orElseThrow().matches("KID +ALG +STATE +CREATED +RETIRED"), after.out());
+    assertTrue(after.out().lines().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(newKid)
+        + " +ES256 +active +\\S+ +-")), after.out());
+    assertEquals(new JsonObject(node.admin.get("/admin/v1/keys").body()), new JsonObject(gatehouse("keys", "list", "--json").out()),
+        "--json prints the admin API's answer as it is");
     for (String privateField : List.of("\"d\"", "sealed", "private")) {
       assertFalse(after.out().contains(privateField), "no key material: " + privateField);
     }
@@ -132,8 +142,20 @@ class KeysCommandIT {
   }
 
   @Test
+  void aRotationWithoutAlgTakesTheNodesConfiguredAlgorithm() throws Exception {
+    Run rotated = gatehouse("keys", "rotate", "--json");
+    assertEquals(0, rotated.exit(), rotated.err());
+    JsonObject key = new JsonObject(rotated.out());
+    assertEquals("EdDSA", key.getString("alg"), "tokens.signingAlgorithm, not a default of the CLI or the API");
+    String workspace = node.admin.createWorkspace("keys-configured");
+    String token = node.admin.mint(workspace, "kim", List.of("agents:read"));
+    assertEquals(key.getString("kid"), SignedJWT.parse(token).getHeader().getKeyID());
+    assertEquals("EdDSA", SignedJWT.parse(token).getHeader().getAlgorithm().getName());
+  }
+
+  @Test
   void refusalsHaveTheirExitCodesAndGenericMessages() {
-    String active = new JsonObject(gatehouse("keys", "rotate").out()).getString("kid");
+    String active = new JsonObject(gatehouse("keys", "rotate", "--json").out()).getString("kid");
 
     Run retireActive = retire(active);
     assertEquals(1, retireActive.exit());

@@ -75,7 +75,7 @@ class ConfigLoaderTest {
       upstream URL with path    | upstream: {url: 'http://h:1/api'}          | upstream.url: must be scheme://host[:port] only
       malformed URL             | upstream: {url: 'http://exa mple'}         | upstream.url: is not a valid URL
       bad duration              | upstream: {connectTimeout: 5 seconds}      | upstream.connectTimeout: must be a duration
-      zero duration             | server: {drainTimeout: 0s}                 | server.drainTimeout: must be greater than zero
+      zero duration             | server: {drainTimeout: 0s}                 | server.drainTimeout: must be a duration greater than zero
       bad listen                | server: {listen: localhost}                | server.listen: must be host:port
       port out of range         | admin: {listen: '127.0.0.1:70000'}         | admin.listen: port must be between 0 and 65535
       wrong type                | database: {poolSize: many}                 | database.poolSize: must be an integer
@@ -89,6 +89,22 @@ class ConfigLoaderTest {
 
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
     assertTrue(e.getMessage().contains("(from gatehouse.yaml, line 1)"), e.getMessage());
+  }
+
+  @Test
+  void durations_take_days_and_iso_8601_like_every_other_duration() throws Exception {
+    GatewayConfig config = load("""
+        tokens: {maxTtl: 7d}
+        server: {drainTimeout: PT15S}
+        """, Map.of("GATEHOUSE_UPSTREAM_RESPONSE_TIMEOUT", "90s"));
+
+    assertEquals(Duration.ofDays(7), config.tokens().settings().maxTtl());
+    assertEquals(Duration.ofSeconds(15), config.server().drainTimeout());
+    assertEquals(Duration.ofSeconds(90), config.upstream().responseTimeout());
+
+    ConfigException e = rejected("tokens: {maxTtl: a week}", Map.of());
+    assertEquals("tokens.maxTtl: must be a duration: a whole number and a unit (ms, s, m, h, d) such as 250ms, 90s,"
+        + " 15m, 1h or 7d, or ISO-8601 such as PT15M (from gatehouse.yaml, line 1)", e.getMessage());
   }
 
   @Test
@@ -128,7 +144,7 @@ class ConfigLoaderTest {
     assertTrue(tooBig.getMessage().startsWith("socketio.maxMessageBytes: must be between 1024 and 1000000"),
         tooBig.getMessage());
     ConfigException zero = rejected("socketio:\n  recheckInterval: 0s\n", Map.of());
-    assertTrue(zero.getMessage().startsWith("socketio.recheckInterval: must be greater than zero"), zero.getMessage());
+    assertTrue(zero.getMessage().startsWith("socketio.recheckInterval: must be a duration greater than zero"), zero.getMessage());
   }
 
   @Test
@@ -158,7 +174,8 @@ class ConfigLoaderTest {
   @Test
   void variables_of_the_projects_other_tools_are_not_configuration() throws Exception {
     GatewayConfig config = load("", Map.of("GATEHOUSE_NVD_FEED_URL", "file:///mirror/",
-        "GATEHOUSE_FEED_MAX_AGE_DAYS", "30", "GATEHOUSE_CHROMIUM", "/opt/chromium", "GATEHOUSE_LOG_LEVEL", "debug"));
+        "GATEHOUSE_FEED_MAX_AGE_DAYS", "30", "GATEHOUSE_CHROMIUM", "/opt/chromium", "GATEHOUSE_LOG_LEVEL", "debug",
+        "GATEHOUSE_REBUILD", "1"));
     assertEquals("http://127.0.0.1:3000", config.upstream().url().toString());
   }
 
