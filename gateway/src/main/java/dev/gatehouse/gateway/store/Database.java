@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.store;
 
+import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.tls.DatabaseTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * The system of record: a reactive connection pool to PostgreSQL whose schema has been
@@ -38,32 +41,50 @@ public final class Database {
     this.embedded = embedded;
   }
 
-  /** Starts (if embedded), migrates and connects. Fails if any of the three fails. */
+  /**
+   * Starts (if embedded), migrates and connects, over TLS as {@code database.url}'s {@code sslmode}
+   * says ({@link DatabaseTls}). Fails if any of the three fails; a missing or unreadable
+   * {@code database.tls.caFile} fails with a {@link dev.gatehouse.gateway.config.ConfigException}.
+   */
   public static Future<Database> open(Vertx vertx, GatewayConfig.Database config, Path dataDir,
       List<MigrationSet> migrations) {
     return vertx.executeBlocking(() -> {
       Optional<EmbeddedDatabase> embedded = config.embedded()
           ? Optional.of(EmbeddedDatabase.start(dataDir.resolve("pg")))
           : Optional.empty();
+      // The embedded server is on loopback without TLS; an external one as database.url says.
+      DatabaseTls tls = embedded.isPresent() ? DatabaseTls.DISABLED : config.tls();
       try {
         ConnectionInfo info = embedded.map(EmbeddedDatabase::connectionInfo)
             .orElseGet(() -> external(config));
-        SchemaMigrator.migrate(info, migrations);
+        PgConnectOptions connect = tls.applyTo(vertx, info.pgConnectOptions());
+        SchemaMigrator.migrate(info, tls, migrations);
         Pool pool = PgBuilder.pool()
             .with(new PoolOptions().setMaxSize(config.poolSize())
                 .setConnectionTimeout((int) POOL_WAIT.toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-            .connectingTo(info.pgConnectOptions())
+            .connectingTo(new PgConnectOptions(connect))
             .using(vertx)
             .build();
-        return new Database(vertx, pool, info.pgConnectOptions(), embedded);
+        return new Database(vertx, pool, connect, embedded);
       } catch (RuntimeException e) {
         if (embedded.isPresent()) {
           embedded.get().close();
         }
-        throw e;
+        throw handshakeRefused(e) ? new ConfigException(DatabaseTls.URL_KEY, "the TLS handshake with the database"
+            + " failed (sslmode=" + tls.mode().value + "): its certificate is not signed by a CA of "
+            + DatabaseTls.CA_FILE_KEY + " (or of the JDK trust store without it), or does not name the URL's host") : e;
       }
     }, false);
+  }
+
+  private static boolean handshakeRefused(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ConnectionInfo external(GatewayConfig.Database config) {
@@ -78,7 +99,10 @@ public final class Database {
     return pool;
   }
 
-  /** How to open a dedicated connection, e.g. for {@code LISTEN} ({@link ChangeFeed}). */
+  /**
+   * How to open a dedicated connection, e.g. for {@code LISTEN} ({@link ChangeFeed}): the pool's
+   * address, credentials and TLS settings.
+   */
   public PgConnectOptions connectOptions() {
     return new PgConnectOptions(connectOptions);
   }
