@@ -7,14 +7,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -28,6 +33,8 @@ public final class Database {
   public static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
   /** Longest wait for a pooled connection before a query fails. */
   static final Duration POOL_WAIT = Duration.ofSeconds(5);
+  /** Longest wait for the first TLS connection at start. */
+  static final Duration TLS_CHECK_LIMIT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -58,6 +65,11 @@ public final class Database {
         ConnectionInfo info = embedded.map(EmbeddedDatabase::connectionInfo)
             .orElseGet(() -> external(config));
         PgConnectOptions connect = tls.applyTo(vertx, info.pgConnectOptions());
+        if (tls.mode() != SslMode.DISABLE) {
+          // One connection first, so that a refused certificate is told apart from other failures.
+          PgConnection.connect(vertx, connect).compose(SqlConnection::close)
+              .toCompletionStage().toCompletableFuture().get(TLS_CHECK_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
         SchemaMigrator.migrate(info, tls, migrations);
         Pool pool = PgBuilder.pool()
             .with(new PoolOptions().setMaxSize(config.poolSize())
@@ -67,24 +79,35 @@ public final class Database {
             .using(vertx)
             .build();
         return new Database(vertx, pool, connect, embedded);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | ExecutionException | TimeoutException e) {
         if (embedded.isPresent()) {
           embedded.get().close();
         }
-        throw handshakeRefused(e) ? new ConfigException(DatabaseTls.URL_KEY, "the TLS handshake with the database"
-            + " failed (sslmode=" + tls.mode().value + "): its certificate is not signed by a CA of "
-            + DatabaseTls.CA_FILE_KEY + " (or of the JDK trust store without it), or does not name the URL's host") : e;
+        Optional<String> refusal = tlsRefusal(e);
+        if (refusal.isPresent()) {
+          throw new ConfigException(DatabaseTls.URL_KEY, "TLS to the database failed (sslmode=" + tls.mode().value
+              + "): " + refusal.get());
+        }
+        throw e;
       }
     }, false);
   }
 
-  private static boolean handshakeRefused(Throwable failure) {
+  /**
+   * Why TLS failed, when it did: the Vert.x client reports a refused certificate as a handshake
+   * that failed, without the cause, and a server without TLS in its own words.
+   */
+  private static Optional<String> tlsRefusal(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SSLException) {
-        return true;
+      if (t instanceof SSLException || "SSL handshake failed".equals(t.getMessage())) {
+        return Optional.of("the TLS handshake failed: the database's certificate is not signed by a CA of "
+            + DatabaseTls.CA_FILE_KEY + " (or of the JDK trust store without it), or does not name the URL's host");
+      }
+      if ("Postgres Server does not handle SSL connection".equals(t.getMessage())) {
+        return Optional.of("the database does not offer TLS");
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   private static ConnectionInfo external(GatewayConfig.Database config) {
