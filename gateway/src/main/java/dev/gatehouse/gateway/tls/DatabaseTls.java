@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.NoSuchAlgorithmException;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.net.ssl.TrustManagerFactory;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -37,6 +37,8 @@ public record DatabaseTls(SslMode mode, Optional<Path> caFile) {
   public static final String CA_FILE_KEY = "database.tls.caFile";
   /** No TLS: the embedded PostgreSQL on loopback, or a URL without {@code sslmode}. */
   public static final DatabaseTls DISABLED = new DatabaseTls(SslMode.DISABLE, Optional.empty());
+  /** Any libpq TLS parameter, in any case: all but {@code sslmode} are refused, not ignored. */
+  private static final Pattern SSL_PARAMETER = Pattern.compile("ssl.*", Pattern.CASE_INSENSITIVE);
 
   /**
    * The TLS settings of {@code url} and {@code caFile}.
@@ -52,11 +54,11 @@ public record DatabaseTls(SslMode mode, Optional<Path> caFile) {
       for (String parameter : query.split("&")) {
         String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
         String value = parameter.substring(name.length() + (parameter.contains("=") ? 1 : 0));
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.equals("sslmode")) {
+        if (name.equals("sslmode")) {
           mode = sslMode(value);
-        } else if (lower.startsWith("ssl")) {
-          throw new ConfigException(URL_KEY, "parameter " + lower + " is not supported: the CA goes in " + CA_FILE_KEY);
+        } else if (SSL_PARAMETER.matcher(name).matches()) {
+          throw new ConfigException(URL_KEY, "of its ssl parameters only sslmode is supported: the CA goes in "
+              + CA_FILE_KEY);
         }
       }
     }
