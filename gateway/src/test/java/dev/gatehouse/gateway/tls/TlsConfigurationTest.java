@@ -11,17 +11,21 @@ import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.Setting;
 import dev.gatehouse.gateway.testsupport.TestPki;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.pgclient.SslMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** TLS settings that cannot work stop the start with one line naming the key, never a file's content. */
 class TlsConfigurationTest {
@@ -63,9 +67,16 @@ class TlsConfigurationTest {
   }
 
   @Test
-  void a_certificate_and_its_key_load() {
-    assertTrue(ListenerTls.load(vertx, "server.tls", Optional.of(new ListenerTlsFiles(dir.resolve("server.crt"),
-        dir.resolve("server.key"), Optional.of(dir.resolve("ca.pem"))))).isPresent());
+  void a_listener_offers_tls_1_2_and_1_3_with_modern_suites_and_requires_client_certificates_of_its_ca() {
+    ListenerTls tls = ListenerTls.load(vertx, "admin.tls", Optional.of(new ListenerTlsFiles(dir.resolve("server.crt"),
+        dir.resolve("server.key"), Optional.of(dir.resolve("ca.pem"))))).orElseThrow();
+    HttpServerOptions options = tls.secure(new HttpServerOptions());
+    assertTrue(options.isSsl());
+    assertEquals(Set.of("TLSv1.2", "TLSv1.3"), options.getEnabledSecureTransportProtocols());
+    assertEquals(Set.copyOf(ListenerTls.CIPHER_SUITES), options.getEnabledCipherSuites());
+    assertTrue(ListenerTls.CIPHER_SUITES.stream().allMatch(suite -> suite.startsWith("TLS_AES_")
+        || suite.startsWith("TLS_CHACHA20_") || suite.startsWith("TLS_ECDHE_") && !suite.contains("CBC")));
+    assertEquals(ClientAuth.REQUIRED, options.getClientAuth());
   }
 
   @Test
@@ -119,6 +130,21 @@ class TlsConfigurationTest {
         "a CA with a mode that checks nothing is a mistake");
     assertEquals("database.tls.caFile", assertThrows(ConfigException.class,
         () -> load("database.tls.caFile=" + dir.resolve("ca.pem"))).key(), "the embedded database has no TLS");
+  }
+
+  @Test
+  void the_migrations_connect_with_the_same_tls_settings() {
+    String url = "postgresql://db.example/gatehouse?sslmode=";
+    PGSimpleDataSource verifying = DatabaseTls.of(java.net.URI.create(url + "verify-full"),
+        Optional.of(dir.resolve("ca.pem"))).applyTo(new PGSimpleDataSource());
+    assertEquals("verify-full", verifying.getSslMode());
+    assertEquals(dir.resolve("ca.pem").toString(), verifying.getSslRootCert());
+    PGSimpleDataSource byJdkTrust = DatabaseTls.of(java.net.URI.create(url + "verify-ca"), Optional.empty())
+        .applyTo(new PGSimpleDataSource());
+    assertEquals("verify-ca", byJdkTrust.getSslMode());
+    assertEquals("org.postgresql.ssl.DefaultJavaSSLFactory", byJdkTrust.getSslfactory());
+    assertEquals("require", DatabaseTls.of(java.net.URI.create(url + "require"), Optional.empty())
+        .applyTo(new PGSimpleDataSource()).getSslMode());
   }
 
   @Test
