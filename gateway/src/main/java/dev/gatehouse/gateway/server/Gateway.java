@@ -438,7 +438,7 @@ public final class Gateway {
         new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys))),
         new AlertRoutes(new AlertStore(database.pool()), clock),
         new BlockRoutes(blocks)));
-    return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", router),
+    return listen("admin.listen", config.admin().listen(), adminTls, AccessLog.around("admin", router),
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
       admin = server;
       adminTls.ifPresent(tls -> certificateWatchers.add(tls.watch("admin", server::updateSSLOptions)));
@@ -446,9 +446,9 @@ public final class Gateway {
     });
   }
 
-  private Future<HttpServer> listen(String key, ListenAddress address, Handler<HttpServerRequest> handler,
-      Handler<HttpServerRequest> invalidRequests) {
-    return vertx.createHttpServer(serverOptions(address, adminTls))
+  private Future<HttpServer> listen(String key, ListenAddress address, Optional<ListenerTls> tls,
+      Handler<HttpServerRequest> handler, Handler<HttpServerRequest> invalidRequests) {
+    return vertx.createHttpServer(serverOptions(address, tls))
         .requestHandler(handler)
         .invalidRequestHandler(invalidRequests)
         .listen()

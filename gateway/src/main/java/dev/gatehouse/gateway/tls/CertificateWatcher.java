@@ -31,10 +31,10 @@ public final class CertificateWatcher {
   private final String listener;
   private final Function<ServerSSLOptions, Future<?>> update;
   private final long timer;
-  /** Digest of the files the listener presents, and of the last set refused; event-loop confined. */
-  private String presented;
-  private String refused;
-  private boolean checking;
+  /** Digest of the files the listener presents; why the last set was refused; one check at a time. */
+  private volatile String presented;
+  private volatile String refused;
+  private volatile boolean checking;
 
   private CertificateWatcher(Vertx vertx, ListenerTls tls, String listener, ListenerTls.Credentials initial,
       Function<ServerSSLOptions, Future<?>> update) {
