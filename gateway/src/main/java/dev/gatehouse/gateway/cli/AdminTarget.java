@@ -29,11 +29,13 @@ record AdminTarget(String url, Path tokenFile) {
       return new AdminTarget(adminUrl, tokenFile);
     }
     GatewayConfig config = new ConfigLoader().load(Optional.ofNullable(configFile), env, List.of());
-    return new AdminTarget(adminUrl != null ? adminUrl : url(config.admin().listen()),
+    return new AdminTarget(adminUrl != null ? adminUrl : url(config.admin()),
         tokenFile != null ? tokenFile : config.dataDir().resolve(BootstrapToken.FILE_NAME));
   }
 
-  private static String url(ListenAddress listen) {
+  /** The admin listener's URL: https when it has TLS ({@code admin.tls.*}). */
+  private static String url(GatewayConfig.Admin admin) {
+    ListenAddress listen = admin.listen();
     if (listen.port() == 0) {
       throw new ConfigException("admin.listen", "has port 0 (chosen at start): pass --admin-url");
     }
@@ -42,6 +44,6 @@ record AdminTarget(String url, Path tokenFile) {
       case "::", "0:0:0:0:0:0:0:0" -> "::1";
       default -> listen.host();
     };
-    return "http://" + new ListenAddress(host, listen.port());
+    return (admin.tls().isPresent() ? "https://" : "http://") + new ListenAddress(host, listen.port());
   }
 }

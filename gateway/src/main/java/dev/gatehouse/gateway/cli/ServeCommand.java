@@ -138,8 +138,9 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("gatehouse: failed to start: " + e.getClass().getSimpleName() + " (see the log above)");
       return Main.EXIT_FAILED;
     }
-    err.printf("gatehouse %s: main http://%s:%d -> %s, admin http://%s:%d (token: %s)%n",
-        "ready", cfg.server().listen().host(), gateway.port(), gateway.runtimes().describe(),
+    err.printf("gatehouse %s: main %s://%s:%d -> %s, admin %s://%s:%d (token: %s)%n",
+        "ready", cfg.server().tls().isPresent() ? "https" : "http", cfg.server().listen().host(), gateway.port(),
+        gateway.runtimes().describe(), cfg.admin().tls().isPresent() ? "https" : "http",
         cfg.admin().listen().host(), gateway.adminPort(), cfg.dataDir().resolve("admin-token"));
     err.flush();
     Signal.handle(new Signal("HUP"), s -> gateway.reload());

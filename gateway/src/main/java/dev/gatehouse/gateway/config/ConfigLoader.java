@@ -17,6 +17,8 @@ import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.runtime.RuntimePackages;
 import dev.gatehouse.gateway.socketio.SocketIoSettings;
+import dev.gatehouse.gateway.tls.DatabaseTls;
+import dev.gatehouse.gateway.tls.ListenerTlsFiles;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
 import dev.gatehouse.secrets.SecretValue;
@@ -182,20 +184,25 @@ public final class ConfigLoader {
         Optional.ofNullable(at(tree, "server.eventLoops")).map(JsonNode::asInt)
             .orElse(Runtime.getRuntime().availableProcessors()),
         Optional.ofNullable(at(tree, "server.maxBodySize")).map(JsonNode::asLong)
-            .orElse(Limits.DEFAULT_MAX_BODY_SIZE));
+            .orElse(Limits.DEFAULT_MAX_BODY_SIZE),
+        listenerTls(tree, "server.tls", sources));
     var admin = new GatewayConfig.Admin(
-        listen(tree, "admin.listen", GatewayConfig.DEFAULT_ADMIN_LISTEN, sources));
+        listen(tree, "admin.listen", GatewayConfig.DEFAULT_ADMIN_LISTEN, sources),
+        listenerTls(tree, "admin.tls", sources));
     var upstream = new GatewayConfig.Upstream(
         upstreamUrl(text(tree, "upstream.url", GatewayConfig.DEFAULT_UPSTREAM_URL), sources),
         duration(tree, "upstream.connectTimeout", GatewayConfig.DEFAULT_CONNECT_TIMEOUT, sources),
         duration(tree, "upstream.responseTimeout", GatewayConfig.DEFAULT_RESPONSE_TIMEOUT, sources),
         Optional.ofNullable(at(tree, "upstream.apiKey")).map(n -> SecretValue.ofUtf8(n.asText())),
-        clientIdentity(tree));
+        clientIdentity(tree),
+        Optional.ofNullable(at(tree, "upstream.tls.caFile")).map(n -> Path.of(n.asText())));
+    Optional<URI> databaseUrl = Optional.ofNullable(at(tree, "database.url")).map(n -> databaseUrl(n.asText(), sources));
     var database = new GatewayConfig.Database(
-        Optional.ofNullable(at(tree, "database.url")).map(n -> databaseUrl(n.asText(), sources)),
+        databaseUrl,
         Optional.ofNullable(at(tree, "database.user")).map(JsonNode::asText),
         Optional.ofNullable(at(tree, "database.password")).map(JsonNode::asText),
-        Optional.ofNullable(at(tree, "database.poolSize")).map(JsonNode::asInt).orElse(GatewayConfig.DEFAULT_POOL_SIZE));
+        Optional.ofNullable(at(tree, "database.poolSize")).map(JsonNode::asInt).orElse(GatewayConfig.DEFAULT_POOL_SIZE),
+        databaseTls(tree, databaseUrl, sources));
     if (server.listen().equals(admin.listen()) && server.listen().port() != 0) {
       throw new ConfigException("admin.listen", "must differ from server.listen" + ConfigSchema.from("admin.listen", sources));
     }
@@ -373,6 +380,49 @@ public final class ConfigLoader {
       return TrustedProxies.of(cidrs);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, e.getMessage() + ConfigSchema.from(key, sources));
+    }
+  }
+
+  /**
+   * {@code <prefix>.certFile} and {@code .keyFile} together, or neither; {@code .clientCaFile}
+   * (admin only, by the schema) only with them. The files are read when the gateway starts.
+   */
+  private static Optional<ListenerTlsFiles> listenerTls(JsonNode tree, String prefix, Map<String, String> sources) {
+    String certKey = prefix + ".certFile";
+    String keyKey = prefix + ".keyFile";
+    String caKey = prefix + ".clientCaFile";
+    JsonNode cert = at(tree, certKey);
+    JsonNode key = at(tree, keyKey);
+    JsonNode ca = at(tree, caKey);
+    if (cert == null && key == null) {
+      if (ca != null) {
+        throw new ConfigException(caKey, "needs " + certKey + " and " + keyKey + ConfigSchema.from(caKey, sources));
+      }
+      return Optional.empty();
+    }
+    if (cert == null || key == null) {
+      String missing = cert == null ? certKey : keyKey;
+      String given = cert == null ? keyKey : certKey;
+      throw new ConfigException(missing, "is required with " + given + ConfigSchema.from(given, sources));
+    }
+    return Optional.of(new ListenerTlsFiles(Path.of(cert.asText()), Path.of(key.asText()),
+        Optional.ofNullable(ca).map(n -> Path.of(n.asText()))));
+  }
+
+  /** The URL's {@code sslmode} and {@code database.tls.caFile}; see {@link DatabaseTls}. */
+  private static DatabaseTls databaseTls(JsonNode tree, Optional<URI> url, Map<String, String> sources) {
+    Optional<Path> caFile = Optional.ofNullable(at(tree, DatabaseTls.CA_FILE_KEY)).map(n -> Path.of(n.asText()));
+    if (url.isEmpty()) {
+      if (caFile.isPresent()) {
+        throw new ConfigException(DatabaseTls.CA_FILE_KEY, "needs database.url: the embedded database takes no TLS"
+            + ConfigSchema.from(DatabaseTls.CA_FILE_KEY, sources));
+      }
+      return DatabaseTls.DISABLED;
+    }
+    try {
+      return DatabaseTls.of(url.get(), caFile);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.key(), e.getMessage().substring(e.key().length() + 2) + ConfigSchema.from(e.key(), sources));
     }
   }
 

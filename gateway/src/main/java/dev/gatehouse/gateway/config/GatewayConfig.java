@@ -6,6 +6,8 @@ import dev.gatehouse.gateway.mutate.ClientIdentity;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
 import dev.gatehouse.gateway.runtime.RuntimePackages;
 import dev.gatehouse.gateway.socketio.SocketIoSettings;
+import dev.gatehouse.gateway.tls.DatabaseTls;
+import dev.gatehouse.gateway.tls.ListenerTlsFiles;
 import dev.gatehouse.gateway.token.TokenSettings;
 import dev.gatehouse.secrets.provider.Profile;
 import dev.gatehouse.secrets.SecretValue;
@@ -194,25 +196,31 @@ public record GatewayConfig(
    * {@code X-Forwarded-For} is believed; by default none, so the peer address is the client.
    * {@code eventLoops} main-listener instances share the port, one per event loop.
    * {@code maxBodySize} is the largest request body forwarded, in bytes (default
-   * {@link dev.gatehouse.gateway.limit.Limits#DEFAULT_MAX_BODY_SIZE}).
+   * {@link dev.gatehouse.gateway.limit.Limits#DEFAULT_MAX_BODY_SIZE}). With {@code tls}
+   * ({@code server.tls.*}) it speaks https only.
    */
   public record Server(ListenAddress listen, Duration drainTimeout, String nodeId,
-      TrustedProxies trustedProxies, int eventLoops, long maxBodySize) {}
+      TrustedProxies trustedProxies, int eventLoops, long maxBodySize, Optional<ListenerTlsFiles> tls) {}
 
-  /** The admin-plane listener; loopback by default. */
-  public record Admin(ListenAddress listen) {}
+  /**
+   * The admin-plane listener; loopback by default. With {@code tls} ({@code admin.tls.*}) it
+   * speaks https only, and with a client CA it requires a client certificate that CA signed.
+   */
+  public record Admin(ListenAddress listen, Optional<ListenerTlsFiles> tls) {}
 
   /**
    * The one runtime the gateway fronts. {@code apiKey} is the runtime's own credential, injected
    * on every forwarded request; it never leaves the gateway otherwise. {@code clientIdentity} is
-   * who the runtime is told the client is ({@code X-Forwarded-For}).
+   * who the runtime is told the client is ({@code X-Forwarded-For}). {@code caFile}
+   * ({@code upstream.tls.caFile}) holds the CAs trusted for runtimes over https instead of the
+   * JDK's trust store.
    */
   public record Upstream(URI url, Duration connectTimeout, Duration responseTimeout,
-      Optional<SecretValue> apiKey, ClientIdentity clientIdentity) {
+      Optional<SecretValue> apiKey, ClientIdentity clientIdentity, Optional<Path> caFile) {
 
-    /** An upstream told the client address. */
+    /** An upstream told the client address, trusted through the JDK's trust store. */
     public Upstream(URI url, Duration connectTimeout, Duration responseTimeout, Optional<SecretValue> apiKey) {
-      this(url, connectTimeout, responseTimeout, apiKey, ClientIdentity.ADDRESS);
+      this(url, connectTimeout, responseTimeout, apiKey, ClientIdentity.ADDRESS, Optional.empty());
     }
 
     public String host() {
@@ -233,10 +241,15 @@ public record GatewayConfig(
 
   /**
    * PostgreSQL. With no {@code url}, the gateway starts an embedded PostgreSQL under
-   * {@code <dataDir>/pg}.
+   * {@code <dataDir>/pg}. {@code tls}: the URL's {@code sslmode} and {@code database.tls.caFile}.
    */
   public record Database(Optional<URI> url, Optional<String> user, Optional<String> password,
-      int poolSize) {
+      int poolSize, DatabaseTls tls) {
+
+    /** A database with the TLS settings of its URL alone. */
+    public Database(Optional<URI> url, Optional<String> user, Optional<String> password, int poolSize) {
+      this(url, user, password, poolSize, url.map(u -> DatabaseTls.of(u, Optional.empty())).orElse(DatabaseTls.DISABLED));
+    }
 
     public boolean embedded() {
       return url.isEmpty();

@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.limit.BodyLimit;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.tier.RuntimeLease;
 import dev.gatehouse.gateway.tier.RuntimeTarget;
+import dev.gatehouse.gateway.tls.UpstreamTrust;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -62,10 +63,10 @@ public final class UpstreamProxy {
     this.upstream = upstream;
     this.bodyLimit = new BodyLimitInterceptor(limit);
     this.client = vertx.createHttpClient(
-        new HttpClientOptions()
+        UpstreamTrust.apply(vertx, new HttpClientOptions()
             .setConnectTimeout((int) upstream.connectTimeout().toMillis())
             .setVerifyHost(true)
-            .setKeepAlive(true),
+            .setKeepAlive(true), upstream.caFile()),
         new PoolOptions().setHttp1MaxSize(MAX_POOLED_CONNECTIONS));
     this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(this::originRequest)

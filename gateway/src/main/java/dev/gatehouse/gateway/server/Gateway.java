@@ -70,6 +70,8 @@ import dev.gatehouse.gateway.respond.Webhook;
 import dev.gatehouse.gateway.store.ChangeFeed;
 import dev.gatehouse.gateway.store.Database;
 import dev.gatehouse.gateway.store.MigrationSet;
+import dev.gatehouse.gateway.tls.CertificateWatcher;
+import dev.gatehouse.gateway.tls.ListenerTls;
 import dev.gatehouse.gateway.token.ExternalRevocationStore;
 import dev.gatehouse.gateway.token.RevocationState;
 import dev.gatehouse.gateway.token.TokenMinter;
@@ -151,6 +153,9 @@ public final class Gateway {
   private HttpServer admin;
   /** The web client of the managed runtime install, when the gateway installed one. */
   private Optional<Path> installedClient = Optional.empty();
+  private Optional<ListenerTls> mainTls = Optional.empty();
+  private Optional<ListenerTls> adminTls = Optional.empty();
+  private final List<CertificateWatcher> certificateWatchers = new ArrayList<>();
 
   private Gateway(GatewayConfig config, Vertx vertx, DataDirectory dataDir, UnaryOperator<AuditSink> decisions,
       Supplier<GatewayConfig> reloadSource) {
@@ -209,6 +214,13 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     Gateway gateway = new Gateway(config, vertx, dataDir, decisions, reloadSource);
+    try {
+      gateway.mainTls = ListenerTls.load(vertx, "server.tls", config.server().tls());
+      gateway.adminTls = ListenerTls.load(vertx, "admin.tls", config.admin().tls());
+    } catch (ConfigException e) {
+      closeQuietly(dataDir);
+      return Future.failedFuture(e);
+    }
     return gateway.startComponents(live)
         .map(gateway)
         .recover(failure -> gateway.stop().transform(ignored -> Future.failedFuture(failure)));
@@ -397,7 +409,7 @@ public final class Gateway {
     ListenAddress address = config.server().listen();
     // The Socket.IO endpoint enforces its own message cap; the parser must let such messages through
     // to it. No WebSocket compression: a small compressed frame could inflate past every cap.
-    HttpServerOptions options = serverOptions(address)
+    HttpServerOptions options = serverOptions(address, mainTls)
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setMaxWebSocketFrameSize(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE,
@@ -409,6 +421,7 @@ public final class Gateway {
         .recover(failure -> Future.failedFuture(bindFailure("server.listen", address, failure)))
         .map(listener -> {
           main = listener;
+          mainTls.ifPresent(tls -> certificateWatchers.add(tls.watch("main", listener::updateSSLOptions)));
           return null;
         });
   }
@@ -447,30 +460,32 @@ public final class Gateway {
         new AlertRoutes(new AlertStore(database.pool()), clock),
         new BlockRoutes(blocks),
         new ReloadRoutes(reloader)));
-    return listen("admin.listen", config.admin().listen(), AccessLog.around("admin", router),
+    return listen("admin.listen", config.admin().listen(), adminTls, AccessLog.around("admin", router),
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
       admin = server;
+      adminTls.ifPresent(tls -> certificateWatchers.add(tls.watch("admin", server::updateSSLOptions)));
       return null;
     });
   }
 
-  private Future<HttpServer> listen(String key, ListenAddress address, Handler<HttpServerRequest> handler,
-      Handler<HttpServerRequest> invalidRequests) {
-    return vertx.createHttpServer(serverOptions(address))
+  private Future<HttpServer> listen(String key, ListenAddress address, Optional<ListenerTls> tls,
+      Handler<HttpServerRequest> handler, Handler<HttpServerRequest> invalidRequests) {
+    return vertx.createHttpServer(serverOptions(address, tls))
         .requestHandler(handler)
         .invalidRequestHandler(invalidRequests)
         .listen()
         .recover(failure -> Future.failedFuture(bindFailure(key, address, failure)));
   }
 
-  private static HttpServerOptions serverOptions(ListenAddress address) {
+  private static HttpServerOptions serverOptions(ListenAddress address, Optional<ListenerTls> tls) {
     // No cleartext HTTP/2 upgrade (h2c): it lets a client smuggle requests past a front proxy.
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(address.host())
         .setPort(address.port())
         .setHttp2ClearTextEnabled(false)
         .setMaxInitialLineLength(Limits.MAX_REQUEST_LINE_LENGTH)
         .setMaxHeaderSize(Limits.MAX_HEADER_SIZE);
+    return tls.map(t -> t.secure(options)).orElse(options);
   }
 
   private static ConfigException bindFailure(String key, ListenAddress address, Throwable failure) {
@@ -533,6 +548,7 @@ public final class Gateway {
     if (retentionTimer != -1) {
       vertx.cancelTimer(retentionTimer);
     }
+    certificateWatchers.forEach(CertificateWatcher::stop);
     if (revocations != null) {
       revocations.stop();
     }

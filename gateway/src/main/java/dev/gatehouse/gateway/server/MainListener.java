@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.ServerSSLOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,14 @@ final class MainListener {
 
   int port() {
     return servers.get(0).actualPort();
+  }
+
+  /**
+   * New TLS options for connections accepted from now on, on every instance; open connections
+   * keep theirs. Fails when the options cannot be used, and the instances keep their current ones.
+   */
+  Future<Void> updateSSLOptions(ServerSSLOptions options) {
+    return Future.all(servers.stream().map(s -> s.updateSSLOptions(options)).toList()).mapEmpty();
   }
 
   /** Stops accepting on every instance, drains in-flight requests up to the timeout, then undeploys. */

@@ -21,7 +21,11 @@ public final class OriginCheck {
 
   private final Optional<URI> publicOrigin;
 
-  /** {@code publicOrigin}: {@code sessions.publicOrigin}; empty means the request's own Host over {@code http}. */
+  /**
+   * {@code publicOrigin}: {@code sessions.publicOrigin}; empty means the request's own Host over the
+   * listener's scheme ({@code https} when the main listener has TLS). Behind a proxy that ends TLS,
+   * set it: the browser's origin is then https while the listener's is not.
+   */
   public OriginCheck(Optional<URI> publicOrigin) {
     this.publicOrigin = publicOrigin;
   }
@@ -54,12 +58,17 @@ public final class OriginCheck {
   /** The public origin as people's browsers spell it ({@code scheme://host[:port]}), for links back here. */
   String origin(HttpServerRequest request) {
     return publicOrigin.map(o -> o.toString().endsWith("/") ? o.toString().substring(0, o.toString().length() - 1)
-        : o.toString()).orElseGet(() -> "http://" + request.getHeader(HttpHeaders.HOST));
+        : o.toString()).orElseGet(() -> listenerOrigin(request));
   }
 
   private String expected(HttpServerRequest request) {
     return publicOrigin.flatMap(o -> normalize(o.toString()))
-        .orElseGet(() -> normalize("http://" + request.getHeader(HttpHeaders.HOST)).orElse(""));
+        .orElseGet(() -> normalize(listenerOrigin(request)).orElse(""));
+  }
+
+  /** The request's own Host over the scheme of the connection it came on. */
+  private static String listenerOrigin(HttpServerRequest request) {
+    return (request.isSSL() ? "https://" : "http://") + request.getHeader(HttpHeaders.HOST);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.policy.RouteMatch;
 import dev.gatehouse.gateway.tier.RuntimeTarget;
 import dev.gatehouse.gateway.tier.RuntimeTier;
+import dev.gatehouse.gateway.tls.UpstreamTrust;
 import dev.gatehouse.gateway.workspace.EntityIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -134,11 +135,11 @@ public final class SocketIoEndpoint {
     this.messageRate = new RateLimiter(settings.messageRate());
     this.runtimes = runtimes;
     this.clock = clock;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+    this.client = vertx.createWebSocketClient(UpstreamTrust.apply(vertx, new WebSocketClientOptions()
         .setConnectTimeout((int) upstream.connectTimeout().toMillis())
         .setVerifyHost(true)
         .setMaxFrameSize(MAX_RUNTIME_MESSAGE_BYTES)
-        .setMaxMessageSize(MAX_RUNTIME_MESSAGE_BYTES));
+        .setMaxMessageSize(MAX_RUNTIME_MESSAGE_BYTES), upstream.caFile()));
   }
 
   /** Whether a canonical path belongs to this endpoint: {@code /socket.io} and everything below. */

@@ -1,7 +1,9 @@
 package dev.gatehouse.gateway.store;
 
+import dev.gatehouse.gateway.tls.DatabaseTls;
 import java.util.List;
 import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +18,18 @@ final class SchemaMigrator {
 
   private SchemaMigrator() {}
 
-  static void migrate(ConnectionInfo db, List<MigrationSet> sets) {
+  /** Migrates over JDBC with the same TLS settings as the gateway's other connections. */
+  static void migrate(ConnectionInfo db, DatabaseTls tls, List<MigrationSet> sets) {
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setServerNames(new String[] {db.host().contains(":") ? "[" + db.host() + "]" : db.host()});
+    source.setPortNumbers(new int[] {db.port()});
+    source.setDatabaseName(db.database());
+    source.setUser(db.user());
+    source.setPassword(db.password());
+    tls.applyTo(source);
     for (MigrationSet set : sets) {
       var result = Flyway.configure()
-          .dataSource(db.jdbcUrl(), db.user(), db.password())
+          .dataSource(source)
           .locations(set.location())
           .table(set.historyTable())
           // Several modules share the schema, so a module's history may start in a non-empty one.

@@ -71,7 +71,8 @@ public final class FakeSocketIoRuntime {
     }
   }
 
-  void accept(ServerWebSocket socket) {
+  /** Serves one WebSocket the gateway opened to the runtime. */
+  public void accept(ServerWebSocket socket) {
     Connection connection = new Connection(socket);
     connections.add(connection);
     socket.textMessageHandler(text -> {
