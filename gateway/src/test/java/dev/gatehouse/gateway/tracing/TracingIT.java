@@ -17,6 +17,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Queue;
@@ -97,6 +101,7 @@ class TracingIT {
         "upstream"), children);
     Span upstream = only(trace, s -> s.getName().equals("upstream"));
     assertEquals(hex(upstream.getSpanId()), sent.group(2), "the runtime's parent is the gateway's upstream span");
+    assertEquals(traceId, auditedTraceId(requestId), "the audit event carries the trace id");
   }
 
   @Test
@@ -108,6 +113,18 @@ class TracingIT {
     assertEquals(proxyTrace, traceparentAtRuntime(requestId).group(1), "the runtime continues the proxy's trace");
     Span server = only(awaitTrace(proxyTrace, 9), s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
     assertEquals(proxySpan, hex(server.getParentSpanId()));
+  }
+
+  private static String auditedTraceId(String requestId) throws Exception {
+    fixture.database.awaitAuditEvent(requestId);
+    try (Connection c = DriverManager.getConnection(fixture.database.jdbcUrl());
+        PreparedStatement q = c.prepareStatement("SELECT trace_id FROM audit_events WHERE request_id = ?")) {
+      q.setString(1, requestId);
+      try (ResultSet rows = q.executeQuery()) {
+        assertTrue(rows.next());
+        return rows.getString(1);
+      }
+    }
   }
 
   private static Matcher traceparentAtRuntime(String requestId) throws Exception {
