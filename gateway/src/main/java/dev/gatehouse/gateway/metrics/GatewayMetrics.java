@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -70,11 +71,12 @@ public final class GatewayMetrics implements AutoCloseable {
    * Latency histogram buckets (upper bounds): 5, 10, 25, 50, 100, 250 and 500 ms, then 1, 2.5, 5,
    * 10, 30 and 60 s (the default response timeout).
    */
-  public static final Duration[] LATENCY_BUCKETS = {
+  public static final List<Duration> LATENCY_BUCKETS = List.of(
       Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
       Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
       Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-      Duration.ofSeconds(60)};
+      Duration.ofSeconds(60));
+  private static final Duration[] BUCKETS = LATENCY_BUCKETS.toArray(new Duration[0]);
 
   private final MeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -105,7 +107,7 @@ public final class GatewayMetrics implements AutoCloseable {
         .register(registry).increment();
     Timer.builder(REQUEST_DURATION).description("Main-listener request latency")
         .tag("route", routeLabel).tag("decision", decision).tag("status_class", statusClass(status))
-        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .serviceLevelObjectives(BUCKETS)
         .register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -120,7 +122,7 @@ public final class GatewayMetrics implements AutoCloseable {
     String outcome = status > 0 ? statusClass(status) : failure;
     Timer.builder(UPSTREAM_DURATION).description("Time from sending a request to the runtime to its answer or failure")
         .tag("route", routeLabel).tag("outcome", outcome)
-        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .serviceLevelObjectives(BUCKETS)
         .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     if (status <= 0 && failure.startsWith("upstream_")) {
       Counter.builder(UPSTREAM_ERRORS).description("Requests the runtime did not answer")
