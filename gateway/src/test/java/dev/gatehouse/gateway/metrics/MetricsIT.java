@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.GatewayFixture;
+import dev.gatehouse.gateway.testsupport.SocketIoTestClient;
 import dev.gatehouse.gateway.testsupport.TestGateways;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,6 +92,23 @@ class MetricsIT {
         "gatehouse_audit_queue_depth", "gatehouse_audit_spool_size_bytes")) {
       assertTrue(scrape.contains("\n" + meter), "scrape has " + meter);
     }
+  }
+
+  @Test
+  void the_socket_gauge_counts_open_sockets() throws Exception {
+    String workspace = fixture.admin.createWorkspace("sockets");
+    String chat = fixture.admin.mint(workspace, "chatter", List.of("messages:read", "messages:write"));
+    try (SocketIoTestClient client = SocketIoTestClient.open(fixture.gateway.port(), chat)) {
+      client.handshake(null);
+      assertEquals(1, sample(scrape(fixture.admin.bootstrapToken()).body(), "gatehouse_socketio_sockets_open"));
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    double open = 1;
+    while (open != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      open = sample(scrape(fixture.admin.bootstrapToken()).body(), "gatehouse_socketio_sockets_open");
+    }
+    assertEquals(0, open, "a closed socket is no longer counted");
   }
 
   @Test
