@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.GatewayFixture;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -17,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -33,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Spans exported over OTLP/HTTP to a receiver the test runs: one server span per request, a child
@@ -84,7 +91,22 @@ class TracingIT {
   void a_request_is_one_trace_with_stage_spans_and_an_upstream_span_whose_context_reaches_the_runtime()
       throws Exception {
     String clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
-    String requestId = get(UNTRUSTED_CLIENT, "/hello", "00-" + clientTrace + "-00f067aa0ba902b7-01");
+    ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
+    accessLog.start();
+    LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger root = logging.getLogger(Logger.ROOT_LOGGER_NAME);
+    Logger accessLogger = logging.getLogger("dev.gatehouse.gateway.accesslog");
+    Level level = accessLogger.getLevel();
+    root.addAppender(accessLog);
+    accessLogger.setLevel(Level.INFO);
+    String requestId;
+    try {
+      requestId = get(UNTRUSTED_CLIENT, "/hello", "00-" + clientTrace + "-00f067aa0ba902b7-01");
+      fixture.database.awaitAuditEvent(requestId);
+    } finally {
+      root.detachAppender(accessLog);
+      accessLogger.setLevel(level);
+    }
 
     Matcher sent = traceparentAtRuntime(requestId);
     String traceId = sent.group(1);
@@ -102,6 +124,11 @@ class TracingIT {
     Span upstream = only(trace, s -> s.getName().equals("upstream"));
     assertEquals(hex(upstream.getSpanId()), sent.group(2), "the runtime's parent is the gateway's upstream span");
     assertEquals(traceId, auditedTraceId(requestId), "the audit event carries the trace id");
+    List<String> line = accessLog.list.stream()
+        .filter(e -> Arrays.stream(e.getArgumentArray()).anyMatch(a -> a.toString().equals("requestId=" + requestId)))
+        .map(e -> Arrays.toString(e.getArgumentArray())).toList();
+    assertEquals(1, line.size(), "one access log line: " + line);
+    assertTrue(line.get(0).contains("traceId=" + traceId), "the access log line carries the trace id: " + line);
   }
 
   @Test
