@@ -14,8 +14,10 @@ import java.util.UUID;
  * <pre>
  * canonical  = magic node_id seq event_id ts kind request_id decision reason_key status
  *              subject workspace jti client_address user_agent method route_id path_template
- *              resource_ids message_type latency_us bytes_in bytes_out
+ *              resource_ids message_type latency_us bytes_in bytes_out [trace_id]
  * magic      = the 8 ASCII bytes "GHAUDIT1"
+ * trace_id   = a text, appended only when the event has one (so events without one, all those
+ *              written before the field existed included, encode as they always did)
  * seq, ts, latency_us, bytes_in, bytes_out
  *            = int64, big-endian; ts is microseconds since 1970-01-01T00:00:00Z
  * event_id   = the UUID's 16 bytes, most significant first
@@ -83,6 +85,10 @@ public final class CanonicalEncoding {
     int64(event.latencyMicros());
     int64(event.bytesIn());
     int64(event.bytesOut());
+    if (event.traceId() != null) {
+      // Appended only when present, so the events written before trace ids existed keep their hashes.
+      text(event.traceId());
+    }
   }
 
   byte[] buffer() {

@@ -54,6 +54,8 @@ import java.util.regex.Pattern;
  * @param latencyMicros time from receipt to decision (or to response end for proxied requests)
  * @param bytesIn request or message bytes received
  * @param bytesOut response bytes sent
+ * @param traceId the request's trace id (32 lowercase hex digits) when the gateway traces
+ *     requests, else {@code null}; {@link #TRACE_ID_PATTERN}
  */
 public record AuditEvent(
     UUID eventId,
@@ -75,7 +77,8 @@ public record AuditEvent(
     String messageType,
     long latencyMicros,
     long bytesIn,
-    long bytesOut) {
+    long bytesOut,
+    String traceId) {
 
   /** Maximum user agent length in code points; longer values are truncated by the builder. */
   public static final int USER_AGENT_MAX_LENGTH = 256;
@@ -104,6 +107,8 @@ public record AuditEvent(
   public static final Pattern RESOURCE_NAME_PATTERN = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
   /** Client addresses: IPv4 or IPv6 literals. */
   public static final Pattern CLIENT_ADDRESS_PATTERN = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+  /** W3C trace ids. */
+  public static final Pattern TRACE_ID_PATTERN = Pattern.compile("[0-9a-f]{32}");
   /** WebSocket message classifications. */
   public static final Pattern MESSAGE_TYPE_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -132,6 +137,7 @@ public record AuditEvent(
     requireNonNegative("latencyMicros", latencyMicros);
     requireNonNegative("bytesIn", bytesIn);
     requireNonNegative("bytesOut", bytesOut);
+    requireOptionalMatch("traceId", traceId, TRACE_ID_PATTERN);
   }
 
   /**
@@ -220,6 +226,7 @@ public record AuditEvent(
     private long latencyMicros;
     private long bytesIn;
     private long bytesOut;
+    private String traceId;
 
     private Builder(EventKind kind, Decision decision, String reasonKey) {
       this.kind = kind;
@@ -318,6 +325,12 @@ public record AuditEvent(
       return this;
     }
 
+    /** The request's trace id, when the gateway traces requests. */
+    public Builder traceId(String value) {
+      this.traceId = value;
+      return this;
+    }
+
     /**
      * Builds the event.
      *
@@ -330,7 +343,7 @@ public record AuditEvent(
           timestamp != null ? timestamp : clock.instant(),
           kind, requestId, decision, reasonKey, status, subject, workspace, tokenId, clientAddress,
           userAgent, method, routeId, pathTemplate, resourceIds, messageType, latencyMicros,
-          bytesIn, bytesOut);
+          bytesIn, bytesOut, traceId);
     }
   }
 }

@@ -53,6 +53,8 @@ public final class AuditEventJson {
   public static final String BYTES_IN = "bytes_in";
   /** JSON field name. */
   public static final String BYTES_OUT = "bytes_out";
+  /** Field name; present only on events of a traced request. */
+  public static final String TRACE_ID = "trace_id";
 
   private AuditEventJson() {
   }
@@ -61,6 +63,9 @@ public final class AuditEventJson {
   public static JsonObject write(AuditEvent event, JsonObject json) {
     JsonObject resources = new JsonObject();
     event.resourceIds().forEach(resources::put);
+    if (event.traceId() != null) {
+      json.put(TRACE_ID, event.traceId());
+    }
     return json
         .put(EVENT_ID, event.eventId().toString())
         .put(TIMESTAMP, event.timestamp().toString())
@@ -118,6 +123,7 @@ public final class AuditEventJson {
         json.getString(MESSAGE_TYPE),
         json.getLong(LATENCY_MICROS),
         json.getLong(BYTES_IN),
-        json.getLong(BYTES_OUT));
+        json.getLong(BYTES_OUT),
+        json.getString(TRACE_ID));
   }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -88,7 +89,7 @@ public final class LiveDetector {
   private final String ownNode;
   private final BooleanSupplier settled;
   private final Context context;
-  private final Map<String, Long> lastAccepted = new HashMap<>();
+  private final Map<String, Long> lastAccepted = new ConcurrentHashMap<>();
   private final List<Finding> unsaved = new ArrayList<>();
   private final AtomicInteger queued = new AtomicInteger();
   private Future<Void> tail = Future.succeededFuture();
@@ -180,6 +181,11 @@ public final class LiveDetector {
       return Future.succeededFuture();
     }).onComplete(done));
     return done.future();
+  }
+
+  /** The highest sequence number of {@code node}'s events read so far (0 before any); from any thread. */
+  public long position(String node) {
+    return lastAccepted.getOrDefault(node, 0L);
   }
 
   /** The engine's counters as of the last completed step. */

@@ -17,7 +17,7 @@ public final class AuditRows {
   /** Every column of {@code audit_events}, in the order used by reads and inserts. */
   public static final String COLUMNS = "node_id, seq, ts, event_id, kind, request_id, decision, reason_key, "
       + "status, subject, workspace, jti, client_address, user_agent, method, route_id, path_template, "
-      + "resource_ids, message_type, latency_us, bytes_in, bytes_out, prev_hash, hash";
+      + "resource_ids, message_type, latency_us, bytes_in, bytes_out, prev_hash, hash, trace_id";
 
   private AuditRows() {
   }
@@ -58,7 +58,8 @@ public final class AuditRows {
         row.getString("message_type"),
         row.getLong("latency_us"),
         row.getLong("bytes_in"),
-        row.getLong("bytes_out"));
+        row.getLong("bytes_out"),
+        row.getString("trace_id"));
     return new ChainedEvent(
         row.getString("node_id"),
         row.getLong("seq"),

@@ -35,14 +35,14 @@ public final class EventStore {
       + "SELECT $1, u.seq, u.ts, u.event_id, u.kind, u.request_id, u.decision, u.reason_key, u.status, "
       + "u.subject, u.workspace, u.jti, u.client_address, u.user_agent, u.method, u.route_id, "
       + "u.path_template, u.resource_ids::jsonb, u.message_type, u.latency_us, u.bytes_in, u.bytes_out, "
-      + "u.prev_hash, u.hash "
+      + "u.prev_hash, u.hash, u.trace_id "
       + "FROM unnest($2::int8[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], "
       + "$8::text[], $9::int4[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
       + "$15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int8[], $21::int8[], "
-      + "$22::int8[], $23::bytea[], $24::bytea[]) "
+      + "$22::int8[], $23::bytea[], $24::bytea[], $25::text[]) "
       + "AS u(seq, ts, event_id, kind, request_id, decision, reason_key, status, subject, workspace, "
       + "jti, client_address, user_agent, method, route_id, path_template, resource_ids, message_type, "
-      + "latency_us, bytes_in, bytes_out, prev_hash, hash)";
+      + "latency_us, bytes_in, bytes_out, prev_hash, hash, trace_id)";
   private static final String INSERT_SKIPPING_STORED = INSERT + " ON CONFLICT DO NOTHING";
 
   private static final String HEAD =
@@ -155,6 +155,7 @@ public final class EventStore {
     Long[] bytesOut = new Long[n];
     Buffer[] prevHash = new Buffer[n];
     Buffer[] hash = new Buffer[n];
+    String[] traceId = new String[n];
     for (int i = 0; i < n; i++) {
       ChainedEvent chained = batch.get(i);
       if (!chained.nodeId().equals(nodeId)) {
@@ -186,6 +187,7 @@ public final class EventStore {
       bytesOut[i] = e.bytesOut();
       prevHash[i] = Buffer.buffer(chained.prevHash().bytes());
       hash[i] = Buffer.buffer(chained.hash().bytes());
+      traceId[i] = e.traceId();
     }
     return Tuple.tuple()
         .addString(nodeId)
@@ -193,6 +195,6 @@ public final class EventStore {
         .addValue(decision).addValue(reasonKey).addValue(status).addValue(subject).addValue(workspace)
         .addValue(jti).addValue(clientAddress).addValue(userAgent).addValue(method).addValue(routeId)
         .addValue(pathTemplate).addValue(resourceIds).addValue(messageType).addValue(latency)
-        .addValue(bytesIn).addValue(bytesOut).addValue(prevHash).addValue(hash);
+        .addValue(bytesIn).addValue(bytesOut).addValue(prevHash).addValue(hash).addValue(traceId);
   }
 }

@@ -58,6 +58,20 @@ class ChainHasherTest {
   }
 
   @Test
+  void a_trace_id_is_covered_by_the_hash() {
+    ChainHasher hasher = new ChainHasher();
+    AuditEvent traced = AuditEvent.builder(EventKind.HTTP, Decision.DENY, "malformed")
+        .eventId(ID).timestamp(AT).requestId("r").traceId("4bf92f3577b34da6a3ce929d0e0e4736").build();
+    AuditEvent otherTrace = AuditEvent.builder(EventKind.HTTP, Decision.DENY, "malformed")
+        .eventId(ID).timestamp(AT).requestId("r").traceId("0af7651916cd43dd8448eb211c80319c").build();
+    AuditEvent untraced = AuditEvent.builder(EventKind.HTTP, Decision.DENY, "malformed")
+        .eventId(ID).timestamp(AT).requestId("r").build();
+    ChainHash base = hasher.hash(ChainHash.GENESIS, "node-1", 1, traced);
+    assertNotEquals(base, hasher.hash(ChainHash.GENESIS, "node-1", 1, otherTrace));
+    assertNotEquals(base, hasher.hash(ChainHash.GENESIS, "node-1", 1, untraced));
+  }
+
+  @Test
   void null_and_empty_text_encode_differently() {
     AuditEvent withNull = AuditEvent.builder(EventKind.HTTP, Decision.DENY, "malformed")
         .eventId(ID).timestamp(AT).requestId("r").build();

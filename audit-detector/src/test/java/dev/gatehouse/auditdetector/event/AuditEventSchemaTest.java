@@ -61,8 +61,14 @@ class AuditEventSchemaTest {
   void documents_carry_exactly_the_schema_properties() {
     Set<String> schemaProperties = new HashSet<>();
     SCHEMA.get("properties").fieldNames().forEachRemaining(schemaProperties::add);
-    JsonObject document = chained(SampleEvents.allowed(1, "ws-a", Instant.now()));
-    assertEquals(schemaProperties, document.fieldNames());
+    JsonObject traced = chained(AuditEvent.builder(EventKind.HTTP, Decision.ALLOW, "allowed").requestId("req-1")
+        .traceId("4bf92f3577b34da6a3ce929d0e0e4736").build());
+    assertEquals(schemaProperties, traced.fieldNames());
+    assertTrue(validate(traced).isEmpty(), () -> validate(traced).toString());
+    Set<String> untraced = new HashSet<>(schemaProperties);
+    untraced.remove(AuditEventJson.TRACE_ID);
+    assertEquals(untraced, chained(SampleEvents.allowed(1, "ws-a", Instant.now())).fieldNames(),
+        "an event of an untraced request has no trace_id");
   }
 
   @Test

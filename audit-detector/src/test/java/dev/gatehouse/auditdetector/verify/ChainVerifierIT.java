@@ -91,7 +91,8 @@ class ChainVerifierIT {
   private static AuditEvent withStatus(AuditEvent e, int status) {
     return new AuditEvent(e.eventId(), e.timestamp(), e.kind(), e.requestId(), e.decision(), e.reasonKey(), status,
         e.subject(), e.workspace(), e.tokenId(), e.clientAddress(), e.userAgent(), e.method(), e.routeId(),
-        e.pathTemplate(), e.resourceIds(), e.messageType(), e.latencyMicros(), e.bytesIn(), e.bytesOut());
+        e.pathTemplate(), e.resourceIds(), e.messageType(), e.latencyMicros(), e.bytesIn(), e.bytesOut(),
+        e.traceId());
   }
 
   private static void assertBrokenAt(VerificationReport report, long seq, BrokenLink.Kind kind) {

@@ -6,6 +6,9 @@ import dev.gatehouse.auditdetector.event.CredentialScrubber;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,12 +76,19 @@ public final class AccessLog {
   /** Writes the access log line for one finished exchange. */
   public static void log(String listener, String id, HttpServerRequest request, long started,
       String outcome) {
+    log(listener, id, request, started, outcome, Optional.empty());
+  }
+
+  /** As {@link #log(String, String, HttpServerRequest, long, String)}, with the trace id, if any. */
+  public static void log(String listener, String id, HttpServerRequest request, long started,
+      String outcome, Optional<String> traceId) {
     HttpServerResponse response = request.response();
     String path = request.path() == null ? "" : CredentialScrubber.scrub(request.path());
     if (path.length() > MAX_LOGGED_PATH) {
       path = path.substring(0, MAX_LOGGED_PATH);
     }
-    LOG.info("request {}", outcome,
+    List<Object> fields = new ArrayList<>(List.of(
+        outcome,
         kv("listener", listener),
         kv("requestId", id),
         kv("method", request.method().name()),
@@ -86,6 +96,8 @@ public final class AccessLog {
         kv("status", ABORTED.equals(outcome) && !response.headWritten() ? null : response.getStatusCode()),
         kv("durationMs", (System.nanoTime() - started) / 1_000_000.0),
         kv("bytesIn", request.bytesRead()),
-        kv("bytesOut", response.bytesWritten()));
+        kv("bytesOut", response.bytesWritten())));
+    traceId.ifPresent(trace -> fields.add(kv("traceId", trace)));
+    LOG.info("request {}", fields.toArray());
   }
 }

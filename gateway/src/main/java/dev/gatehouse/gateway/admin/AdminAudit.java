@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * One audit event of kind {@code admin} for every admin-plane request, allowed or refused: who
  * (the bootstrap credential as subject {@value #BOOTSTRAP_SUBJECT}, or the token's subject,
  * workspace and jti), which route template, the status. Mounted first, so refusals by the
- * authenticator are recorded too. When the audit trail cannot keep the event, the request is
+ * authenticator are recorded too. The one exception: a scrape that a {@value MetricsRoutes#READ_SCOPE}
+ * token was admitted to and that succeeded is not recorded (a scraper calls every few seconds, day
+ * and night; its refusals, and every request with any other credential, are). When the audit trail cannot keep the event, the request is
  * refused with 503 before anything else runs.
  */
 final class AdminAudit implements Handler<RoutingContext> {
@@ -47,6 +49,10 @@ final class AdminAudit implements Handler<RoutingContext> {
 
   private void record(RoutingContext ctx, long started) {
     int status = ctx.response().getStatusCode();
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    if (access != null && access.metricsOnly() && status < 400) {
+      return;
+    }
     AuditEvent.Builder event = AuditEvent.builder(EventKind.ADMIN, status < 400 ? Decision.ALLOW : Decision.DENY,
             reason(status))
         .requestId(ctx.request().getHeader(RequestId.HEADER))

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *       workspace's audit events and nothing else;</li>
  *   <li>for the alert routes ({@code /admin/v1/alerts} and below) only, such a JWT bound to a
  *       workspace carrying {@value AlertRoutes#READ_SCOPE} (GET) or {@value AlertRoutes#WRITE_SCOPE}
- *       (GET and POST): it sees and changes that workspace's alerts and nothing else.</li>
+ *       (GET and POST): it sees and changes that workspace's alerts and nothing else;</li>
+ *   <li>for {@code GET /admin/v1/metrics} only, such a JWT bound to a workspace carrying
+ *       {@value MetricsRoutes#READ_SCOPE}: a scraper, admitted as {@link Access#metricsReader}.</li>
  * </ul>
  * What was admitted is put on the routing context as an {@link Access} under {@link #ACCESS}.
  * Mount a {@code BodyHandler} before this handler (admin bodies are small and buffered whole, so
@@ -132,6 +134,10 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
         && ctx.request().method() == HttpMethod.GET && AuditRoutes.PATH.equals(ctx.normalizedPath())) {
       return Access.auditReader(principal.workspace());
     }
+    if (principal.hasScope(MetricsRoutes.READ_SCOPE) && principal.workspace() != null
+        && ctx.request().method() == HttpMethod.GET && MetricsRoutes.PATH.equals(ctx.normalizedPath())) {
+      return Access.metricsReader(principal.workspace());
+    }
     if (principal.workspace() != null && AlertRoutes.covers(ctx.normalizedPath())) {
       boolean writer = principal.hasScope(AlertRoutes.WRITE_SCOPE);
       HttpMethod method = ctx.request().method();
@@ -173,6 +179,16 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
     /** An {@value AuditRoutes#READ_SCOPE} token bound to {@code workspace}. */
     public static Access auditReader(String workspace) {
       return new Access(Objects.requireNonNull(workspace, "workspace"), Set.of(AuditRoutes.READ_SCOPE));
+    }
+
+    /** A {@value MetricsRoutes#READ_SCOPE} token (bound to {@code workspace}, which it gains nothing on). */
+    public static Access metricsReader(String workspace) {
+      return new Access(Objects.requireNonNull(workspace, "workspace"), Set.of(MetricsRoutes.READ_SCOPE));
+    }
+
+    /** Whether the caller was admitted only to scrape the metrics. */
+    public boolean metricsOnly() {
+      return grants.equals(Set.of(MetricsRoutes.READ_SCOPE));
     }
 
     /** The workspace whose audit events the caller may read, or null for full admin access. */

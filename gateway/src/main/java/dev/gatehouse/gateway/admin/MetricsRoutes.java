@@ -5,13 +5,17 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
 /**
- * {@code GET /admin/v1/metrics}: the node's meters (audit queue depth, batch latency, spooled
- * and replayed counts, ...) in the Prometheus text format, behind the admin credential like
- * every admin route (scrape with a bearer token).
+ * {@code GET /admin/v1/metrics}: the node's meters (requests, latency, runtime calls, sockets,
+ * runtimes, detector lag, the audit writer's, the JVM's) in the Prometheus text format. A scraper
+ * uses a token with only {@value #READ_SCOPE}: it reaches this route and nothing else, and its
+ * successful scrapes are not audited one by one (see {@link AdminAudit}); the full admin
+ * credential works too, audited like every admin request.
  */
 public final class MetricsRoutes implements AdminRoutes {
 
   public static final String PATH = AdminApi.PREFIX + "/metrics";
+  /** The scope of a token that may scrape {@link #PATH} and nothing else on the admin plane. */
+  public static final String READ_SCOPE = "metrics:read";
 
   private final PrometheusMeterRegistry registry;
 

@@ -77,6 +77,7 @@ public final class DecisionAudit {
             exchange.allowed() ? Decision.ALLOW : Decision.DENY,
             exchange.reason())
         .requestId(exchange.requestId())
+        .traceId(exchange.trace().traceId().orElse(null))
         .status(status >= AuditEvent.MIN_STATUS && status <= AuditEvent.MAX_STATUS ? status : null)
         .latencyMicros((System.nanoTime() - exchange.startedNanos()) / 1_000)
         .bytes(request.bytesRead(), request.response().bytesWritten());

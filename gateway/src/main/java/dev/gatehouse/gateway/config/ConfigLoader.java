@@ -155,6 +155,13 @@ public final class ConfigLoader {
           throw new ConfigException(s.key(), "must be an integer (from " + s.source() + ")");
         }
       }
+      case "number" -> {
+        try {
+          node.put(leaf, Double.parseDouble(s.value().trim()));
+        } catch (NumberFormatException e) {
+          throw new ConfigException(s.key(), "must be a number (from " + s.source() + ")");
+        }
+      }
       case "boolean" -> {
         String value = s.value().trim();
         if (!value.equals("true") && !value.equals("false")) {
@@ -265,8 +272,14 @@ public final class ConfigLoader {
     var webClient = new GatewayConfig.WebClientSettings(
         Optional.ofNullable(at(tree, "webClient.enabled")).map(JsonNode::asBoolean).orElse(true),
         Optional.ofNullable(at(tree, "webClient.dir")).map(n -> Path.of(n.asText())));
+    var tracing = new GatewayConfig.Tracing(
+        Optional.ofNullable(at(tree, "tracing.enabled")).map(JsonNode::asBoolean).orElse(false),
+        Optional.ofNullable(at(tree, "tracing.endpoint")).map(n -> uri("tracing.endpoint", n.asText(), sources))
+            .orElse(GatewayConfig.Tracing.DEFAULT_ENDPOINT),
+        Optional.ofNullable(at(tree, "tracing.sampleRatio")).map(JsonNode::asDouble)
+            .orElse(GatewayConfig.Tracing.DEFAULT_SAMPLE_RATIO));
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, audit, tokens, secrets,
-        limits, socketIo, runtime, detector, sessions, webClient);
+        limits, socketIo, runtime, detector, sessions, webClient, tracing);
   }
 
   private static GatewayConfig.RuntimeSettings runtime(JsonNode tree, Map<String, String> sources,

@@ -38,7 +38,8 @@ public record GatewayConfig(
     RuntimeSettings runtime,
     Detector detector,
     Sessions sessions,
-    WebClientSettings webClient) {
+    WebClientSettings webClient,
+    Tracing tracing) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -57,7 +58,19 @@ public record GatewayConfig(
    */
   public GatewayConfig withUpstream(Upstream other) {
     return new GatewayConfig(dataDir, server, admin, other, database, policyFile, audit, tokens, secrets,
-        limits, socketIo, runtime, detector, sessions, webClient);
+        limits, socketIo, runtime, detector, sessions, webClient, tracing);
+  }
+
+  /**
+   * Request tracing ({@code dev.gatehouse.gateway.tracing}): off unless {@code enabled}; spans go
+   * over OTLP/HTTP to {@code endpoint}; new traces are sampled with {@code sampleRatio} (0 to 1).
+   */
+  public record Tracing(boolean enabled, URI endpoint, double sampleRatio) {
+
+    /** The OTLP/HTTP traces endpoint of a collector on the same host. */
+    public static final URI DEFAULT_ENDPOINT = URI.create("http://127.0.0.1:4318/v1/traces");
+    /** Every new trace is sampled. */
+    public static final double DEFAULT_SAMPLE_RATIO = 1.0;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.pipeline;
 import dev.gatehouse.gateway.authn.Principal;
 import dev.gatehouse.gateway.policy.RouteMatch;
 import dev.gatehouse.gateway.tier.RuntimeLease;
+import dev.gatehouse.gateway.tracing.RequestTrace;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +36,7 @@ public final class Exchange {
   private boolean finished;
   private boolean unanswered;
   private RuntimeLease runtime;
+  private RequestTrace trace = RequestTrace.NONE;
 
   Exchange(String requestId, long startedNanos, String method, String userAgent, String clientAddress) {
     this.requestId = requestId;
@@ -42,6 +44,15 @@ public final class Exchange {
     this.method = method;
     this.userAgent = userAgent;
     this.clientAddress = clientAddress;
+  }
+
+  void trace(RequestTrace requestTrace) {
+    this.trace = requestTrace;
+  }
+
+  /** The exchange's trace ({@link RequestTrace#NONE} when tracing is off). */
+  public RequestTrace trace() {
+    return trace;
   }
 
   void clientAddress(String address) {

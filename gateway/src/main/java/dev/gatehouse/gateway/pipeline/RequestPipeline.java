@@ -16,6 +16,7 @@ import dev.gatehouse.gateway.limit.AddressKey;
 import dev.gatehouse.gateway.limit.BodyLimit;
 import dev.gatehouse.gateway.limit.RateDecision;
 import dev.gatehouse.gateway.limit.RateLimiter;
+import dev.gatehouse.gateway.metrics.GatewayMetrics;
 import dev.gatehouse.gateway.mutate.ClientIdentity;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.mutate.TrustedProxies;
@@ -33,6 +34,7 @@ import dev.gatehouse.gateway.socketio.SocketIoEndpoint;
 import dev.gatehouse.gateway.tier.RuntimeLease;
 import dev.gatehouse.gateway.tier.RuntimeTier;
 import dev.gatehouse.gateway.tier.RuntimeUnavailable;
+import dev.gatehouse.gateway.tracing.Tracing;
 import dev.gatehouse.gateway.webclient.WebClient;
 import dev.gatehouse.gateway.workspace.EntityIds;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -129,11 +131,14 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private final SocketIoEndpoint socketIo;
   private final BrowserSessions browsers;
   private final ClientIdentity clientIdentity;
+  private final GatewayMetrics metrics;
+  private final Tracing tracing;
 
+  /** {@code metrics} records every exchange and call to the runtime; {@code tracing} traces them. */
   public RequestPipeline(HealthChecks health, DecisionAudit audit, TrustedProxies trustedProxies,
       AddressBlocks blocks, Limiters limiters, BodyLimit bodyLimit, BearerAuthenticator authenticator, Supplier<RoutePolicy> policies,
       IsolationStage isolation, HeaderMutator mutator, UpstreamProxy proxy, RuntimeTier runtimes,
-      SocketIoEndpoint socketIo, BrowserSessions browsers) {
+      SocketIoEndpoint socketIo, BrowserSessions browsers, GatewayMetrics metrics, Tracing tracing) {
     this.health = health;
     this.audit = audit;
     this.trustedProxies = trustedProxies;
@@ -149,6 +154,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     this.socketIo = socketIo;
     this.browsers = browsers;
     this.clientIdentity = proxy.upstream().clientIdentity();
+    this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   @Override
@@ -167,16 +174,20 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     Exchange exchange = new Exchange(id, started, request.method().name(),
         request.getHeader(HttpHeaders.USER_AGENT), request.remoteAddress().hostAddress());
+    // Only a trusted proxy's traceparent is adopted: anyone else starts a new trace.
+    exchange.trace(tracing.begin(request, trustedProxies.contains(request.remoteAddress().hostAddress())));
     AccessLog.whenDone(request, outcome -> {
       if (AccessLog.ABORTED.equals(outcome)) {
         exchange.closedByClient(request.response().headWritten());
       }
       finish(request, exchange, outcome);
     });
+    exchange.trace().stage("admission");
     if (!audit.admitting()) {
       refuse(request, exchange, ErrorBody.SERVICE_UNAVAILABLE, "audit_unavailable");
       return;
     }
+    exchange.trace().stage("canonicalize");
     Canonicalization canonical = canonicalizer.canonicalize(request.method().name(), request.uri(), request.headers());
     if (canonical instanceof dev.gatehouse.gateway.canonical.Rejection rejection) {
       refuse(request, exchange, ErrorBody.forStatus(rejection.status()), rejection.key());
@@ -186,6 +197,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     RoutePolicy policy = policies.get();
     String client = trustedProxies.clientAddress(request.remoteAddress().hostAddress(), request.headers());
     exchange.clientAddress(client);
+    exchange.trace().stage("limit");
     if (blocks.isBlocked(client)) {
       refuse(request, exchange, ErrorBody.FORBIDDEN, BLOCKED_REASON);
       return;
@@ -222,6 +234,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       }
     }
     request.pause();
+    exchange.trace().stage("authenticate");
     authenticator.authenticate(request)
         .compose(result -> result instanceof AuthnResult.NotApplicable && SessionCookie.present(request)
             ? bySession(request, exchange) : Future.succeededFuture(result))
@@ -355,6 +368,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
       webClientPage(request, exchange, principal);
       return;
     }
+    exchange.trace().stage("authorize");
     var match = policy.match(target.method(), target.path());
     exchange.route(match);
     AccessDecision decision = policy.authorize(match, principal.map(Principal::scopes));
@@ -380,6 +394,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     RouteMatch chosen = match.orElseThrow();
     Route route = policy.route(chosen.routeId()).orElseThrow();
+    exchange.trace().stage("isolate");
     isolation.check(principal.get(), route.isolation(), chosen, target, request).onComplete(checked -> {
       if (checked.failed()) {
         LOG.warn("isolation failed closed: kind={} requestId={}", checked.cause().getClass().getSimpleName(),
@@ -399,6 +414,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
 
   private void forward(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan) {
     Context context = Vertx.currentContext();
+    exchange.trace().stage("runtime");
     runtimes.acquire(exchange.principal().map(Principal::workspace))
         .onComplete(leased -> context.runOnContext(v -> {
           if (leased.failed()) {
@@ -415,6 +431,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private void proxy(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan,
       RuntimeLease runtime) {
     exchange.allow();
+    exchange.trace().stage("proxy");
     MultiMap forward = mutator.forwardHeaders(request.headers(),
         clientIdentity.forwardedFor(exchange.clientAddress(), exchange.principal()), exchange.requestId(),
         request.canUpgradeToWebSocket());
@@ -432,7 +449,8 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
     }
     request.headers().clear().addAll(forward);
     proxy.handle(request, runtime, exchange::renewed, plan.filter(p -> !request.canUpgradeToWebSocket()),
-        exchange.principal().isPresent(), () -> exchange.deny(BodyLimit.STREAMED_REASON), exchange::upstreamFailed);
+        exchange.principal().isPresent(), () -> exchange.deny(BodyLimit.STREAMED_REASON), exchange::upstreamFailed,
+        new UpstreamObservation(metrics, exchange));
   }
 
   /** No runtime for the exchange: 503 with Retry-After (or 404), or 503 when the tier itself broke. */
@@ -455,6 +473,7 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private void socketIo(HttpServerRequest request, Exchange exchange, String addressKey,
       Optional<Principal> principal) {
     exchange.route(Optional.of(SocketIoEndpoint.ROUTE));
+    exchange.trace().stage("socketio");
     if (!browsers.origins().allowsSocket(request, exchange.viaSession())) {
       refuse(request, exchange, ErrorBody.FORBIDDEN, SessionEndpoints.CROSS_ORIGIN);
       return;
@@ -483,11 +502,15 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
         .onComplete(upgraded -> finish(request, exchange, upgraded.succeeded() ? "upgraded" : AccessLog.ABORTED));
   }
 
-  /** The exchange's one access-log line and one audit event. */
+  /** The exchange's one access-log line and one audit event, its meters and the end of its trace. */
   private void finish(HttpServerRequest request, Exchange exchange, String outcome) {
     if (exchange.finish()) {
       exchange.releaseRuntime();
-      AccessLog.log("main", exchange.requestId(), request, exchange.startedNanos(), outcome);
+      int status = exchange.unanswered() ? 0 : request.response().getStatusCode();
+      String route = exchange.route().map(RouteMatch::routeId).orElse(null);
+      metrics.exchange(route, exchange.allowed(), status, System.nanoTime() - exchange.startedNanos());
+      exchange.trace().end(route, exchange.allowed(), exchange.reason(), status);
+      AccessLog.log("main", exchange.requestId(), request, exchange.startedNanos(), outcome, exchange.trace().traceId());
       audit.record(exchange, request);
     }
   }

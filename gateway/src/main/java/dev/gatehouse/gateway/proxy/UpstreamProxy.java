@@ -58,6 +58,7 @@ public final class UpstreamProxy {
   private final BodyLimitInterceptor bodyLimit;
   private final UpstreamFailureInterceptor failures = new UpstreamFailureInterceptor();
   private final CacheControlInterceptor cacheControl = new CacheControlInterceptor();
+  private final UpstreamCallInterceptor calls = new UpstreamCallInterceptor();
 
   public UpstreamProxy(Vertx vertx, GatewayConfig.Upstream upstream, BodyLimit limit) {
     this.upstream = upstream;
@@ -76,7 +77,8 @@ public final class UpstreamProxy {
         .addInterceptor(cacheControl, false)
         .addInterceptor(new CorsGrantInterceptor(), false)
         .addInterceptor(bodyLimit, false)
-        .addInterceptor(plans, false);
+        .addInterceptor(plans, false)
+        .addInterceptor(calls, true);
   }
 
   /**
@@ -91,11 +93,14 @@ public final class UpstreamProxy {
    * {@code onUpstreamFailure} runs once, on the request's event loop and before the generic
    * 502/504 is sent, with {@link UpstreamFailureInterceptor#TIMEOUT_REASON} or
    * {@link UpstreamFailureInterceptor#UNREACHABLE_REASON}. {@code authenticated} marks the answer
-   * as one workspace's data (see {@link CacheControlInterceptor}).
+   * as one workspace's data (see {@link CacheControlInterceptor}). {@code call} observes the
+   * request leaving for the runtime and the runtime's answer.
    */
   public void handle(HttpServerRequest request, RuntimeLease lease, Consumer<RuntimeLease> renewed,
-      Optional<ForwardPlan> plan, boolean authenticated, Runnable onBodyOverLimit, Consumer<String> onUpstreamFailure) {
+      Optional<ForwardPlan> plan, boolean authenticated, Runnable onBodyOverLimit, Consumer<String> onUpstreamFailure,
+      UpstreamCall call) {
     targets.offer(request, new ForwardTargetInterceptor.Runtime(lease, renewed));
+    calls.offer(request, call);
     bodyLimit.offer(request, onBodyOverLimit);
     failures.offer(request, onUpstreamFailure);
     plan.ifPresent(p -> plans.offer(request, p));
@@ -110,6 +115,7 @@ public final class UpstreamProxy {
       failures.withdraw(request);
       plans.withdraw(request);
       cacheControl.withdraw(request);
+      calls.withdraw(request);
     }
   }
 

@@ -43,6 +43,8 @@ import dev.gatehouse.gateway.keys.SigningKeys;
 import dev.gatehouse.gateway.limit.BodyLimit;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateLimiter;
+import dev.gatehouse.gateway.metrics.DetectorLag;
+import dev.gatehouse.gateway.metrics.GatewayMetrics;
 import dev.gatehouse.gateway.mutate.HeaderMutator;
 import dev.gatehouse.gateway.ownership.OwnershipRegistry;
 import dev.gatehouse.gateway.pipeline.RequestPipeline;
@@ -77,6 +79,7 @@ import dev.gatehouse.gateway.token.RevocationState;
 import dev.gatehouse.gateway.token.TokenMinter;
 import dev.gatehouse.gateway.token.TokenRevoker;
 import dev.gatehouse.gateway.token.TokenStore;
+import dev.gatehouse.gateway.tracing.Tracing;
 import dev.gatehouse.gateway.workspace.WorkspaceStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -129,6 +132,8 @@ public final class Gateway {
   private final RequestPipeline.Limiters limiters;
   private final Clock clock = Clock.systemUTC();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final GatewayMetrics gatewayMetrics = new GatewayMetrics(metrics);
+  private Tracing tracing = Tracing.off();
   private Database database;
   private KeyProviderHandle keyProvider;
   private ChangeFeed feed;
@@ -374,6 +379,9 @@ public final class Gateway {
         EngineOptions.defaults().withAllowedLateness(config.detector().allowedLateness()), responder,
         config.server().nodeId(), auditWriter::settled);
     auditWriter.onDurable(detector::accept);
+    DetectorLag lag = new DetectorLag(config.server().nodeId(), detector);
+    auditWriter.onDurable(lag);
+    gatewayMetrics.detectorLag(lag::events);
     return detector.start();
   }
 
@@ -382,6 +390,7 @@ public final class Gateway {
     socketIo = new SocketIoEndpoint(vertx, config.upstream(), runtimes, config.socketIo(), verifier, audit,
         new RegistryChannelAccess(ownership),
         limiters.failedAuthentication(), limiters.perToken(), clock);
+    tracing = Tracing.start(config.tracing(), config.server().nodeId());
     RequestPipeline pipeline = new RequestPipeline(
         new HealthChecks(vertx, database, revocations::current, audit::admitting, runtimes.sharedRuntime()),
         audit,
@@ -397,7 +406,11 @@ public final class Gateway {
         proxy,
         runtimes,
         socketIo,
-        browserSessions(verifier));
+        browserSessions(verifier),
+        gatewayMetrics,
+        tracing);
+    gatewayMetrics.socketsOpen(socketIo::openSockets);
+    gatewayMetrics.runtimesRunning(() -> dedicated == null ? 0 : dedicated.running());
     JwksHandler jwks = new JwksHandler(signingKeys);
     Handler<HttpServerRequest> handler = request -> {
       if (JwksHandler.PATH.equals(request.path())) {
@@ -556,6 +569,7 @@ public final class Gateway {
         .transform(ignored -> auditWriter == null ? Future.succeededFuture() : auditWriter.close())
         .transform(ignored -> detector == null ? Future.succeededFuture() : detector.stop())
         .transform(ignored -> webhook.isEmpty() ? Future.succeededFuture() : webhook.get().close())
+        .transform(ignored -> tracing.close())
         .transform(ignored -> proxy == null ? Future.succeededFuture() : proxy.close())
         .transform(ignored -> socketIo == null ? Future.succeededFuture() : socketIo.close())
         .transform(ignored -> runtimes == null ? Future.succeededFuture() : runtimes.close())
@@ -564,6 +578,7 @@ public final class Gateway {
         .transform(ignored -> database == null ? Future.succeededFuture() : database.close())
         .transform(ignored -> keyProvider == null ? Future.succeededFuture() : keyProvider.close(vertx))
         .transform(closed -> {
+          gatewayMetrics.close();
           closeQuietly(dataDir);
           return closed.succeeded() ? Future.succeededFuture() : Future.failedFuture(closed.cause());
         });

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,6 +114,7 @@ public final class SocketIoEndpoint {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Polling> polling = new ConcurrentHashMap<>();
+  private final AtomicInteger openSockets = new AtomicInteger();
 
   /**
    * @param runtimes where each workspace's sessions go
@@ -269,6 +271,19 @@ public final class SocketIoEndpoint {
 
   public Future<Void> close() {
     return client.close();
+  }
+
+  /** Sessions started and not yet closed, over either transport. */
+  public int openSockets() {
+    return openSockets.get();
+  }
+
+  void socketOpened() {
+    openSockets.incrementAndGet();
+  }
+
+  void socketClosed() {
+    openSockets.decrementAndGet();
   }
 
   static boolean mayConnect(Principal principal) {

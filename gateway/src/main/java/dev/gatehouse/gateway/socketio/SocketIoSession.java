@@ -157,6 +157,7 @@ final class SocketIoSession {
 
   private void start(ClientChannel channel, String sid, boolean canUpgrade) {
     client = channel;
+    endpoint.socketOpened();
     JsonObject open = new JsonObject()
         .put("sid", sid)
         .put("upgrades", canUpgrade ? new JsonArray().add("websocket") : new JsonArray())
@@ -393,6 +394,7 @@ final class SocketIoSession {
       return;
     }
     state = State.CLOSED;
+    endpoint.socketClosed();
     cancelTimers();
     if (upstream != null) {
       upstream.close(NORMAL);
@@ -586,6 +588,7 @@ final class SocketIoSession {
       return;
     }
     state = State.CLOSED;
+    endpoint.socketClosed();
     cancelTimers();
     client.close(code, closeReason(code));
     if (upstream != null) {

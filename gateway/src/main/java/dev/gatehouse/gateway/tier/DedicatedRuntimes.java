@@ -374,6 +374,11 @@ public final class DedicatedRuntimes implements RuntimeTier {
     return stop(workspace).compose(v -> launcher.erase(workspace));
   }
 
+  /** How many runtimes are running now. */
+  public synchronized int running() {
+    return (int) slots.values().stream().filter(s -> s.instance != null).count();
+  }
+
   /** Every workspace's runtime as it is now, by workspace id. */
   public synchronized List<Status> status() {
     long now = nanos.getAsLong();

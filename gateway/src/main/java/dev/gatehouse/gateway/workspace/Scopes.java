@@ -20,6 +20,7 @@ public final class Scopes {
       "secrets:write",
       "audit:read",
       "alerts:read", "alerts:write",
+      "metrics:read",
       "workspace:admin",
       GATEHOUSE_ADMIN);
 

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.bench;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.limit.BodyLimit;
 import dev.gatehouse.gateway.limit.Limits;
+import dev.gatehouse.gateway.proxy.UpstreamCall;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
 import dev.gatehouse.gateway.tier.RuntimeLease;
 import dev.gatehouse.gateway.tier.RuntimeTarget;
@@ -32,7 +33,7 @@ final class PlainProxy implements AutoCloseable {
         .requestHandler(request -> {
           request.headers().set(UpstreamProxy.FORWARD_TARGET_HEADER, request.uri());
           proxy.handle(request, RuntimeLease.fixed(target), renewed -> {}, Optional.empty(), false, () -> {},
-              reason -> {});
+              reason -> {}, UpstreamCall.NONE);
         })
         .listen());
   }

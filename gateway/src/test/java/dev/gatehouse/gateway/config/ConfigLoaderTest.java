@@ -158,6 +158,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tracing_is_off_by_default_and_each_key_has_an_environment_form() throws Exception {
+    GatewayConfig.Tracing defaults = load("", Map.of()).tracing();
+    assertEquals(new GatewayConfig.Tracing(false, GatewayConfig.Tracing.DEFAULT_ENDPOINT, 1.0), defaults);
+    GatewayConfig.Tracing set = load("", Map.of("GATEHOUSE_TRACING_ENABLED", "true",
+        "GATEHOUSE_TRACING_ENDPOINT", "http://collector:4318/v1/traces",
+        "GATEHOUSE_TRACING_SAMPLE_RATIO", "0.25")).tracing();
+    assertEquals(new GatewayConfig.Tracing(true, java.net.URI.create("http://collector:4318/v1/traces"), 0.25), set);
+    ConfigException ratio = rejected("", Map.of("GATEHOUSE_TRACING_SAMPLE_RATIO", "2"));
+    assertTrue(ratio.getMessage().startsWith("tracing.sampleRatio: must be between 0 and 1"), ratio.getMessage());
+    ConfigException notNumber = rejected("", Map.of("GATEHOUSE_TRACING_SAMPLE_RATIO", "half"));
+    assertTrue(notNumber.getMessage().startsWith("tracing.sampleRatio: must be a number"), notNumber.getMessage());
+    ConfigException endpoint = rejected("tracing:\n  endpoint: grpc://collector:4317\n", Map.of());
+    assertTrue(endpoint.getMessage().startsWith("tracing.endpoint: "), endpoint.getMessage());
+  }
+
+  @Test
   void a_zero_burst_is_refused() {
     ConfigException e = rejected("limits:\n  perToken: {burst: 0}\n", Map.of());
 

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
@@ -53,6 +54,9 @@ class UpstreamDownIT {
           assertEquals(List.of("allow", "upstream_unreachable", "502"), database.awaitAuditEvent(requestId),
               "the failure is audited with its reason");
         }
+        String metrics = new AdminClient(gateway).get("/admin/v1/metrics").body();
+        assertTrue(metrics.contains("gatehouse_upstream_errors_total{reason=\"upstream_unreachable\",route=\"hello\"} 1"),
+            "the failure is counted by route and reason");
       } finally {
         Await.result(gateway.stop());
       }

@@ -157,6 +157,7 @@ class DedicatedRuntimesTest {
     assertEquals(1, launcher.starts("b"));
     assertEquals(launcher.current("a").target(), leases.get(0).result().target());
     assertFalse(b.target().url().equals(leases.get(0).result().target().url()), "another process");
+    assertEquals(2, tier.running(), "the runtimes-running gauge's count");
   }
 
   @Test
