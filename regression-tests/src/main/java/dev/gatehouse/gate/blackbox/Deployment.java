@@ -45,7 +45,13 @@ public final class Deployment {
 
   /** A request to the main listener: {@code pathAndQuery} starts with {@code /}. */
   Reply get(String pathAndQuery, Map<String, String> headers) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(main + pathAndQuery)).timeout(TIMEOUT).GET();
+    return get(pathAndQuery, headers, TIMEOUT);
+  }
+
+  /** As {@link #get(String, Map)}, waiting up to {@code timeout} for the answer. */
+  Reply get(String pathAndQuery, Map<String, String> headers, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(main + pathAndQuery)).timeout(timeout).GET();
     headers.forEach(request::header);
     return send(request.build());
   }
