@@ -3,6 +3,7 @@ package dev.gatehouse.auditdetector.eval;
 import dev.gatehouse.auditdetector.detect.DetectionEngine;
 import dev.gatehouse.auditdetector.detect.EngineOptions;
 import dev.gatehouse.auditdetector.detect.Finding;
+import dev.gatehouse.auditdetector.rules.DetectionEvent;
 import dev.gatehouse.auditdetector.rules.EventRef;
 import dev.gatehouse.auditdetector.rules.RuleDefinition;
 import java.time.Duration;
@@ -45,15 +46,44 @@ public final class Evaluation {
       findings.addAll(engine.accept(labelled.event()));
     });
     findings.addAll(engine.flush());
+    return report(rules, findings, attackOf, generator.attacks(), events[0], generator.subjects(), generator.days(),
+        engine, started);
+  }
+
+  /**
+   * Scores {@code rules} on labelled events from elsewhere (for example events a gateway wrote and
+   * an evaluation placed in time), fed to one engine in the given order.
+   *
+   * @param events the events in arrival order; each keeps the chain gap measured where it was written
+   * @param attackOf the attack id of every attack event, by event id; other events are benign
+   * @param attacks the attacks, one entry per rule expected to detect it (an attack id may repeat)
+   * @param subjects subjects in the benign background
+   * @param days days the events span
+   */
+  public static EvaluationReport score(List<RuleDefinition> rules, EngineOptions options, List<DetectionEvent> events,
+      Map<UUID, String> attackOf, List<InjectedAttack> attacks, int subjects, int days) {
+    long started = System.nanoTime();
+    DetectionEngine engine = new DetectionEngine(rules, options);
+    List<Finding> findings = new ArrayList<>();
+    for (DetectionEvent event : events) {
+      findings.addAll(engine.accept(event));
+    }
+    findings.addAll(engine.flush());
+    return report(rules, findings, attackOf, attacks, events.size(), subjects, days, engine, started);
+  }
+
+  private static EvaluationReport report(List<RuleDefinition> rules, List<Finding> findings,
+      Map<UUID, String> attackOf, List<InjectedAttack> attacks, long events, int subjects, int days,
+      DetectionEngine engine, long started) {
     List<RuleScore> scores = new ArrayList<>();
     for (RuleDefinition rule : rules) {
-      scores.add(score(rule.id(), findings, generator, attackOf));
+      scores.add(score(rule.id(), findings, attacks, subjects / 1000.0 * days, attackOf));
     }
-    return new EvaluationReport(scores, events[0], generator.subjects(), generator.days(), engine.stats(),
+    return new EvaluationReport(scores, events, subjects, days, engine.stats(),
         (System.nanoTime() - started) / 1_000_000);
   }
 
-  private static RuleScore score(String ruleId, List<Finding> all, TrafficGenerator generator,
+  private static RuleScore score(String ruleId, List<Finding> all, List<InjectedAttack> attacks, double subjectDays,
       Map<UUID, String> attackOf) {
     List<Finding> mine = all.stream().filter(f -> f.ruleId().equals(ruleId)).toList();
     int truePositives = 0;
@@ -69,7 +99,7 @@ public final class Evaluation {
       }
       truePositives += attack ? 1 : 0;
     }
-    List<InjectedAttack> injected = generator.attacks().stream().filter(a -> a.ruleId().equals(ruleId)).toList();
+    List<InjectedAttack> injected = attacks.stream().filter(a -> a.ruleId().equals(ruleId)).toList();
     List<Duration> latencies = new ArrayList<>();
     for (InjectedAttack attack : injected) {
       Finding finding = firstByAttack.get(attack.id());
@@ -78,7 +108,6 @@ public final class Evaluation {
       }
     }
     latencies.sort(null);
-    double subjectDays = generator.subjects() / 1000.0 * generator.days();
     return new RuleScore(ruleId, mine.size(), truePositives, injected.size(), latencies.size(),
         (mine.size() - truePositives) / subjectDays,
         latencies.isEmpty() ? null : latencies.get(latencies.size() / 2),
