@@ -7,6 +7,7 @@ import dev.gatehouse.auditdetector.rules.DetectionEvent;
 import dev.gatehouse.auditdetector.rules.EventRef;
 import dev.gatehouse.auditdetector.rules.RuleDefinition;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,14 +60,27 @@ public final class Evaluation {
    * @param attacks the attacks, one entry per rule expected to detect it (an attack id may repeat)
    * @param subjects subjects in the benign background
    * @param days days the events span
+   * @param heartbeat how often a live detector moves its watermark to the clock while no events
+   *     arrive: after each event, when the next is later, the watermark is moved to the event's time
+   *     plus the lateness plus one heartbeat, so a finding is emitted when a live detector would
+   *     emit it and not only when the next event arrives
    */
   public static EvaluationReport score(List<RuleDefinition> rules, EngineOptions options, List<DetectionEvent> events,
-      Map<UUID, String> attackOf, List<InjectedAttack> attacks, int subjects, int days) {
+      Map<UUID, String> attackOf, List<InjectedAttack> attacks, int subjects, int days, Duration heartbeat) {
     long started = System.nanoTime();
     DetectionEngine engine = new DetectionEngine(rules, options);
     List<Finding> findings = new ArrayList<>();
+    Instant newest = null;
     for (DetectionEvent event : events) {
+      Instant time = event.event().timestamp();
+      if (newest != null) {
+        Instant tick = newest.plus(options.allowedLateness()).plus(heartbeat);
+        if (tick.isBefore(time)) {
+          findings.addAll(engine.advanceTo(tick));
+        }
+      }
       findings.addAll(engine.accept(event));
+      newest = newest == null || time.isAfter(newest) ? time : newest;
     }
     findings.addAll(engine.flush());
     return report(rules, findings, attackOf, attacks, events.size(), subjects, days, engine, started);
