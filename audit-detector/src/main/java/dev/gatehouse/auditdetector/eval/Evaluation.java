@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Runs rules over {@link TrafficGenerator} traffic and scores them against the labels. A finding
+ * Runs rules over {@link TrafficGenerator} traffic ({@link #run}), or over labelled events from
+ * elsewhere such as those a gateway wrote ({@link #score}), and scores them against the labels. A finding
  * is a true positive when its evidence contains an injected attack event (of any attack: an attack
  * aimed at one rule that another rule also catches is still an attack). An attack counts as
  * detected by its rule when a finding of that rule carries one of the attack's events. Latency is
