@@ -125,6 +125,14 @@ public final class DetectionEngine {
   }
 
   /**
+   * Accepts an event whose gap was measured elsewhere: an evaluation that moves events in time
+   * keeps the gap each had in its node's written chain.
+   */
+  public List<Finding> accept(DetectionEvent event) {
+    return offer(event);
+  }
+
+  /**
    * Accepts a stored or exported event document ({@code ChainedEvent.toJson()}).
    *
    * @throws IllegalArgumentException if the document is not a valid chained event

@@ -3,9 +3,11 @@ package dev.gatehouse.auditdetector.eval;
 import dev.gatehouse.auditdetector.detect.DetectionEngine;
 import dev.gatehouse.auditdetector.detect.EngineOptions;
 import dev.gatehouse.auditdetector.detect.Finding;
+import dev.gatehouse.auditdetector.rules.DetectionEvent;
 import dev.gatehouse.auditdetector.rules.EventRef;
 import dev.gatehouse.auditdetector.rules.RuleDefinition;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Runs rules over {@link TrafficGenerator} traffic and scores them against the labels. A finding
+ * Runs rules over {@link TrafficGenerator} traffic ({@link #run}), or over labelled events from
+ * elsewhere such as those a gateway wrote ({@link #score}), and scores them against the labels. A finding
  * is a true positive when its evidence contains an injected attack event (of any attack: an attack
  * aimed at one rule that another rule also catches is still an attack). An attack counts as
  * detected by its rule when a finding of that rule carries one of the attack's events. Latency is
@@ -45,15 +48,57 @@ public final class Evaluation {
       findings.addAll(engine.accept(labelled.event()));
     });
     findings.addAll(engine.flush());
+    return report(rules, findings, attackOf, generator.attacks(), events[0], generator.subjects(), generator.days(),
+        engine, started);
+  }
+
+  /**
+   * Scores {@code rules} on labelled events from elsewhere (for example events a gateway wrote and
+   * an evaluation placed in time), fed to one engine in the given order.
+   *
+   * @param events the events in arrival order; each keeps the chain gap measured where it was written
+   * @param attackOf the attack id of every attack event, by event id; other events are benign
+   * @param attacks the attacks, one entry per rule expected to detect it (an attack id may repeat)
+   * @param subjects subjects in the benign background
+   * @param days days the events span
+   * @param heartbeat how often a live detector moves its watermark to the clock while no events
+   *     arrive: after each event, when the next is later, the watermark is moved to the event's time
+   *     plus the lateness plus one heartbeat, so a finding is emitted when a live detector would
+   *     emit it and not only when the next event arrives
+   */
+  public static EvaluationReport score(List<RuleDefinition> rules, EngineOptions options, List<DetectionEvent> events,
+      Map<UUID, String> attackOf, List<InjectedAttack> attacks, int subjects, int days, Duration heartbeat) {
+    long started = System.nanoTime();
+    DetectionEngine engine = new DetectionEngine(rules, options);
+    List<Finding> findings = new ArrayList<>();
+    Instant newest = null;
+    for (DetectionEvent event : events) {
+      Instant time = event.event().timestamp();
+      if (newest != null) {
+        Instant tick = newest.plus(options.allowedLateness()).plus(heartbeat);
+        if (tick.isBefore(time)) {
+          findings.addAll(engine.advanceTo(tick));
+        }
+      }
+      findings.addAll(engine.accept(event));
+      newest = newest == null || time.isAfter(newest) ? time : newest;
+    }
+    findings.addAll(engine.flush());
+    return report(rules, findings, attackOf, attacks, events.size(), subjects, days, engine, started);
+  }
+
+  private static EvaluationReport report(List<RuleDefinition> rules, List<Finding> findings,
+      Map<UUID, String> attackOf, List<InjectedAttack> attacks, long events, int subjects, int days,
+      DetectionEngine engine, long started) {
     List<RuleScore> scores = new ArrayList<>();
     for (RuleDefinition rule : rules) {
-      scores.add(score(rule.id(), findings, generator, attackOf));
+      scores.add(score(rule.id(), findings, attacks, subjects / 1000.0 * days, attackOf));
     }
-    return new EvaluationReport(scores, events[0], generator.subjects(), generator.days(), engine.stats(),
+    return new EvaluationReport(scores, events, subjects, days, engine.stats(),
         (System.nanoTime() - started) / 1_000_000);
   }
 
-  private static RuleScore score(String ruleId, List<Finding> all, TrafficGenerator generator,
+  private static RuleScore score(String ruleId, List<Finding> all, List<InjectedAttack> attacks, double subjectDays,
       Map<UUID, String> attackOf) {
     List<Finding> mine = all.stream().filter(f -> f.ruleId().equals(ruleId)).toList();
     int truePositives = 0;
@@ -69,7 +114,7 @@ public final class Evaluation {
       }
       truePositives += attack ? 1 : 0;
     }
-    List<InjectedAttack> injected = generator.attacks().stream().filter(a -> a.ruleId().equals(ruleId)).toList();
+    List<InjectedAttack> injected = attacks.stream().filter(a -> a.ruleId().equals(ruleId)).toList();
     List<Duration> latencies = new ArrayList<>();
     for (InjectedAttack attack : injected) {
       Finding finding = firstByAttack.get(attack.id());
@@ -78,7 +123,6 @@ public final class Evaluation {
       }
     }
     latencies.sort(null);
-    double subjectDays = generator.subjects() / 1000.0 * generator.days();
     return new RuleScore(ruleId, mine.size(), truePositives, injected.size(), latencies.size(),
         (mine.size() - truePositives) / subjectDays,
         latencies.isEmpty() ? null : latencies.get(latencies.size() / 2),

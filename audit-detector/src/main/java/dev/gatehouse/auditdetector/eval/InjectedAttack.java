@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * One attack the generator injected.
  *
- * @param id unique id, e.g. {@code D01#3}
+ * @param id the attack's id, e.g. {@code D01#3}; an attack expected to be detected by several rules
+ *     is listed once per rule under the same id
  * @param ruleId the rule meant to detect it
  * @param decisiveTime event time of the attack event at which the rule's documented threshold is
  *     reached (the earliest moment a detection is possible)

@@ -43,6 +43,55 @@ class DetectCommandTest {
     assertTrue(run.err().contains("at least 18 days"), run.err());
   }
 
+  static final String OWN_RULES = """
+      version: 1
+      rules:
+        - id: D14
+          title: Expired token replayed (tuned)
+          severity: low
+          attack: T1550.001
+          runbook: runbooks/local.md#d14
+          falsePositives: Broken refresh logic.
+          entity: [client_address]
+          where:
+            all:
+              - equals: { field: decision, value: deny }
+              - equals: { field: reason_key, value: expired }
+          count: { window: 15m, threshold: 1000 }
+        - id: L01
+          title: Local rule, every refused request
+          severity: low
+          attack: T1110
+          runbook: runbooks/local.md#l01
+          falsePositives: Everything.
+          entity: [client_address]
+          where: { equals: { field: decision, value: deny } }
+          count: { window: 1m, threshold: 1 }
+      """;
+
+  @Test
+  void evalScoresAnOperatorsRuleFilesWithTheShippedRules(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("local.yaml"), OWN_RULES);
+    Run run = run("detect", "eval", "--seed", "7", "--days", "18", "--subjects", "81", "--rules", dir.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("| L01 | "), run.out());
+    // The tuned D14 replaced the shipped one: with a threshold of 1,000 it finds none of D14's attacks.
+    assertTrue(run.out().lines().anyMatch(l -> l.startsWith("| D14 | 0 | 0 | 10 | 0 | ")), run.out());
+    assertEquals(1, run.out().lines().filter(l -> l.startsWith("| D14 | ")).count(), run.out());
+    for (RuleDefinition rule : new RuleLoader().loadShipped()) {
+      assertTrue(run.out().contains("| " + rule.id() + " | "), "a row for " + rule.id());
+    }
+  }
+
+  @Test
+  void evalRefusesABadRuleFileNamingFileAndLine(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("local.yaml"), OWN_RULES.replace("threshold: 1000", "threshold: lots"));
+    Run run = run("detect", "eval", "--days", "18", "--subjects", "81", "--rules", dir.toString());
+    assertEquals(Main.EXIT_USAGE, run.exit());
+    assertTrue(run.err().contains("local.yaml, line 14"), run.err());
+    assertTrue(run.out().isEmpty(), run.out());
+  }
+
   @Test
   void theStandaloneDetectorNeedsTheSharedDatabase(@TempDir Path dir) throws Exception {
     Path config = Files.writeString(dir.resolve("gatehouse.yaml"), "dataDir: " + dir.resolve("data") + "\n");

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A runtime stand-in on a loopback port: {@code /echo} returns the request body and method,
  * {@code /upload} counts the body and records how it ended ({@code ?answer=early} starts the
- * answer before reading the body), {@code /slow} never answers, {@code /socket.io/} is a {@link FakeSocketIoRuntime}, any other
+ * answer before reading the body), {@code /slow} never answers, {@code /api/export} answers {@link #EXPORT_BYTES} bytes, {@code /socket.io/} is a {@link FakeSocketIoRuntime}, any other
  * WebSocket path echoes messages. Every request's headers are recorded for assertions.
  */
 public final class TestUpstream implements AutoCloseable {
@@ -33,6 +33,9 @@ public final class TestUpstream implements AutoCloseable {
    * stream was cut off first (reset, connection closed); {@code bytes} received either way.
    */
   public record Upload(String requestId, long bytes, boolean complete) {}
+
+  /** Bytes of one {@code /api/export} answer: 40 MB, a large download. */
+  public static final int EXPORT_BYTES = 40_000_000;
 
   /** Request header naming the {@code Cache-Control} value {@code /echo} answers with (none when absent). */
   public static final String ANSWER_CACHE_CONTROL = "X-Answer-Cache-Control";
@@ -109,6 +112,9 @@ public final class TestUpstream implements AutoCloseable {
       case "/api/agents" -> request.response()
           .putHeader("Content-Type", "application/json")
           .end("{\"success\":true,\"data\":{\"agents\":[]}}");
+      case "/api/export" -> request.response()
+          .putHeader("Content-Type", "application/octet-stream")
+          .end(io.vertx.core.buffer.Buffer.buffer(new byte[EXPORT_BYTES]));
       default -> request.response().setStatusCode(200)
           .putHeader("Content-Type", "text/plain")
           .end("hello from upstream " + request.path());
