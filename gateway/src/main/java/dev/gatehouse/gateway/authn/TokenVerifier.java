@@ -143,7 +143,7 @@ public final class TokenVerifier {
       if (key.isEmpty()) {
         return AuthnResult.rejected("unknown_kid");
       }
-      var verifier = ExternalKeyVerifiers.forKey(key.get(), header.getAlgorithm());
+      var verifier = ExternalKeyVerifiers.forKey(key.get(), header.getAlgorithm(), keys.signatureProvider());
       if (verifier.isEmpty()) {
         return AuthnResult.rejected("algorithm_mismatch");
       }
