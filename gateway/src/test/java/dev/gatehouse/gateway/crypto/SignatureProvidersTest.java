@@ -10,35 +10,23 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SignatureSpi;
-import java.util.Locale;
+import dev.gatehouse.gateway.testsupport.NativeCryptoPlatform;
 import org.junit.jupiter.api.Test;
 
 class SignatureProvidersTest {
 
-  /** The platform the native provider ships for; there it must load, or the choice is wrong. */
-  static boolean nativePlatform() {
-    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    return System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux")
-        && (arch.equals("amd64") || arch.equals("x86_64"));
-  }
-
   @Test
   void autoChoosesTheNativeProviderOnLinuxX8664AndTheJdksElsewhere() {
     SignatureProvider selected = SignatureProviders.select(CryptoProviderChoice.AUTO);
-    if (nativePlatform()) {
-      assertTrue(selected.nativeBacked(), "the native provider must load on linux-x86_64, got " + selected);
-      assertEquals("AmazonCorrettoCryptoProvider 2.5.0", selected.description());
-    } else {
-      assertFalse(selected.nativeBacked());
-      assertEquals("SunEC", selected.description());
-    }
+    assertEquals(NativeCryptoPlatform.expectedProvider(), selected.description());
+    assertEquals(NativeCryptoPlatform.here(), selected.nativeBacked());
   }
 
   @Test
   void jdkChoiceNeverUsesTheNativeProvider() {
     SignatureProvider selected = SignatureProviders.select(CryptoProviderChoice.JDK);
     assertFalse(selected.nativeBacked());
-    assertEquals("SunEC", selected.description());
+    assertEquals(NativeCryptoPlatform.JDK, selected.description());
   }
 
   @Test
@@ -56,7 +44,7 @@ class SignatureProvidersTest {
   @Test
   void selfTestPassesOnBothRealProviders() throws Exception {
     SignatureProviders.selfTest(SignatureProviders.jdk());
-    if (nativePlatform()) {
+    if (NativeCryptoPlatform.here()) {
       SignatureProviders.selfTest(SignatureProviders.nativeProvider());
     }
   }

@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
+import dev.gatehouse.gateway.testsupport.NativeCryptoPlatform;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ class SignatureVectorsTest {
   static List<SignatureProvider> providers() {
     List<SignatureProvider> providers = new ArrayList<>(List.of(SignatureProviders.select(CryptoProviderChoice.JDK)));
     SignatureProvider auto = SignatureProviders.select(CryptoProviderChoice.AUTO);
-    if (SignatureProvidersTest.nativePlatform()) {
+    if (NativeCryptoPlatform.here()) {
       assertTrue(auto.nativeBacked(), "the native provider must load on linux-x86_64");
     }
     if (auto.nativeBacked()) {
@@ -84,8 +85,8 @@ class SignatureVectorsTest {
     otherMessage[0] ^= 1;
     List<Vector> vectors = new ArrayList<>();
     vectors.add(new Vector("valid", MESSAGE, SIGNATURE, true));
-    // ECDSA accepts (r, n - s) as well as (r, s); JWS (RFC 7518) does not forbid it. Both
-    // providers must agree, so a token's acceptance never depends on the provider.
+    // ECDSA accepts (r, n - s) as well as (r, s), and JWS (RFC 7518) does not forbid it: both
+    // providers must accept it, as the JDK's always has.
     vectors.add(new Vector("malleable high S (r, n-s)", MESSAGE, p1363(r, N.subtract(s)), true));
     vectors.add(new Vector("other message", otherMessage, SIGNATURE, false));
     vectors.add(new Vector("r + 1", MESSAGE, p1363(r.add(BigInteger.ONE), s), false));
