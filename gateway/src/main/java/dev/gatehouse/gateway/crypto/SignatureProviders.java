@@ -44,9 +44,18 @@ public final class SignatureProviders {
    * @throws IllegalStateException if even the JDK's provider fails the self-test
    */
   public static SignatureProvider select(CryptoProviderChoice choice) {
+    return select(choice, SignatureProviders::nativeProvider);
+  }
+
+  /** Loads the native candidate; throws with the reason when it is not usable here. */
+  interface NativeCandidate {
+    SignatureProvider load() throws GeneralSecurityException;
+  }
+
+  static SignatureProvider select(CryptoProviderChoice choice, NativeCandidate nativeCandidate) {
     if (choice == CryptoProviderChoice.AUTO) {
       try {
-        SignatureProvider candidate = nativeProvider();
+        SignatureProvider candidate = nativeCandidate.load();
         selfTest(candidate);
         LOG.info("signature provider: {} (tokens.cryptoProvider: auto)", candidate.description());
         return candidate;

@@ -10,6 +10,20 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SignatureSpi;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.testsupport.NativeCryptoPlatform;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +41,61 @@ class SignatureProvidersTest {
     SignatureProvider selected = SignatureProviders.select(CryptoProviderChoice.JDK);
     assertFalse(selected.nativeBacked());
     assertEquals(NativeCryptoPlatform.JDK, selected.description());
+  }
+
+  @Test
+  void autoFallsBackToTheJdksProviderWhenTheNativeOneFailsItsSelfTestAndSaysWhy() {
+    List<String> warnings = warningsDuring(() -> {
+      SignatureProvider selected = SignatureProviders.select(CryptoProviderChoice.AUTO,
+          () -> new SignatureProvider(new FixedAnswerProvider(true), "lax"));
+      assertFalse(selected.nativeBacked());
+      assertEquals(NativeCryptoPlatform.JDK, selected.description());
+    });
+    assertEquals(List.of("signature provider: SunEC; the native provider is not used: GeneralSecurityException: "
+        + "self-test: an altered signature was accepted"), warnings);
+  }
+
+  @Test
+  void autoFallsBackToTheJdksProviderWhenTheNativeLibraryDoesNotLoad() {
+    List<String> warnings = warningsDuring(() -> {
+      SignatureProvider selected = SignatureProviders.select(CryptoProviderChoice.AUTO, () -> {
+        throw new UnsatisfiedLinkError("no native library for this platform");
+      });
+      assertEquals(NativeCryptoPlatform.JDK, selected.description());
+    });
+    assertEquals(List.of("signature provider: SunEC; the native provider is not used: UnsatisfiedLinkError: "
+        + "no native library for this platform"), warnings);
+  }
+
+  static List<String> warningsDuring(Runnable action) {
+    Logger logger = (Logger) LoggerFactory.getLogger(SignatureProviders.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      action.run();
+    } finally {
+      logger.detachAppender(captured);
+    }
+    return captured.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  /** ES256 verifiers made for a key run on the chosen provider: here one that accepts anything. */
+  @Test
+  void es256VerifiersRunOnTheChosenProviderAndEdDsaDoesNot() throws Exception {
+    SignatureProvider lax = new SignatureProvider(new FixedAnswerProvider(true), "lax");
+    ECKey ec = new ECKeyGenerator(Curve.P_256).generate().toPublicJWK();
+    byte[] garbage = new byte[64];
+    garbage[0] = 1;
+    garbage[63] = 1;
+    assertTrue(SigningAlgorithm.ES256.verifier(ec, lax)
+        .verify(new JWSHeader(JWSAlgorithm.ES256), new byte[] {1}, Base64URL.encode(garbage)));
+    assertFalse(SigningAlgorithm.ES256.verifier(ec, SignatureProviders.jdk())
+        .verify(new JWSHeader(JWSAlgorithm.ES256), new byte[] {1}, Base64URL.encode(garbage)));
+    OctetKeyPair ed = new OctetKeyPairGenerator(Curve.Ed25519).generate().toPublicJWK();
+    assertFalse(SigningAlgorithm.EDDSA.verifier(ed, lax)
+        .verify(new JWSHeader(JWSAlgorithm.EdDSA), new byte[] {1}, Base64URL.encode(garbage)));
   }
 
   @Test
