@@ -25,12 +25,15 @@ public final class AdminApi {
   private final Database database;
   private final String nodeId;
   private final String upstream;
+  private final String signatureProvider;
   private final Instant started = Instant.now();
 
-  public AdminApi(Database database, String nodeId, String upstream) {
+  /** {@code signatureProvider} is what status reports as the provider of ES256 signatures. */
+  public AdminApi(Database database, String nodeId, String upstream, String signatureProvider) {
     this.database = database;
     this.nodeId = nodeId;
     this.upstream = upstream;
+    this.signatureProvider = signatureProvider;
   }
 
   /**
@@ -61,6 +64,7 @@ public final class AdminApi {
             .put("nodeId", nodeId)
             .put("upstream", upstream)
             .put("database", ping.succeeded() ? "up" : "down")
+            .put("signatureProvider", signatureProvider)
             .put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds())
             .toBuffer()));
   }

@@ -61,7 +61,7 @@ public final class CheckpointSigning implements CheckpointSigner {
       }
       SigningKey key = keys.find(keyId).orElse(null);
       if (key == null || !jwt.getHeader().getAlgorithm().equals(key.alg().jws())
-          || !jwt.verify(key.alg().verifier(key.publicJwk()))) {
+          || !jwt.verify(keys.verifier(key))) {
         return false;
       }
       Object claimed = jwt.getJWTClaimsSet().getClaim("cp");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
 import dev.gatehouse.auditdetector.duration.DurationText;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
+import dev.gatehouse.gateway.crypto.CryptoProviderChoice;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateBudget;
@@ -225,7 +226,8 @@ public final class ConfigLoader {
             text(tree, "tokens.audience", TokenSettings.DEFAULT_AUDIENCE),
             duration(tree, "tokens.maxTtl", TokenSettings.DEFAULT_MAX_TTL, sources)),
         SigningAlgorithm.fromId(text(tree, "tokens.signingAlgorithm", "ES256")).orElseThrow(),
-        positive(tree, "tokens.jwksCacheDuration", IssuerRegistry.DEFAULT_CACHE_DURATION, sources));
+        positive(tree, "tokens.jwksCacheDuration", IssuerRegistry.DEFAULT_CACHE_DURATION, sources),
+        CryptoProviderChoice.fromId(text(tree, "tokens.cryptoProvider", CryptoProviderChoice.AUTO.id())).orElseThrow());
     var secrets = new GatewayConfig.Secrets(
         text(tree, "secrets.provider", GatewayConfig.Secrets.LOCAL),
         "production".equals(text(tree, "secrets.profile", "development")) ? Profile.PRODUCTION : Profile.DEVELOPMENT,

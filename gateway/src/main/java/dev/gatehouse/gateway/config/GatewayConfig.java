@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.config;
 
+import dev.gatehouse.gateway.crypto.CryptoProviderChoice;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.ClientIdentity;
@@ -187,8 +188,11 @@ public record GatewayConfig(
   /**
    * Tokens Gatehouse signs and accepts; {@code settings} carries issuer, audience and max TTL;
    * {@code jwksCacheDuration} is how long an external issuer's fetched key set is used.
+   * {@code cryptoProvider} chooses the JCA provider of ES256 signatures (see
+   * {@link dev.gatehouse.gateway.crypto.SignatureProviders}).
    */
-  public record Tokens(TokenSettings settings, SigningAlgorithm signingAlgorithm, Duration jwksCacheDuration) {}
+  public record Tokens(TokenSettings settings, SigningAlgorithm signingAlgorithm, Duration jwksCacheDuration,
+      CryptoProviderChoice cryptoProvider) {}
 
   /**
    * The key provider that seals the gateway's signing keys (and character secrets):

@@ -4,8 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.Curve;
@@ -15,6 +13,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import dev.gatehouse.gateway.crypto.SignatureProvider;
 import java.util.Optional;
 
 /**
@@ -59,31 +58,30 @@ public enum SigningAlgorithm {
     };
   }
 
-  JWSSigner signer(JWK privateKey) throws JOSEException {
+  /** A signer for a private key of this algorithm; ES256 runs on {@code provider}. */
+  JWSSigner signer(JWK privateKey, SignatureProvider provider) throws JOSEException {
     return switch (this) {
-      case ES256 -> new ECDSASigner(privateKey.toECKey());
+      case ES256 -> provider.signer(privateKey.toECKey());
       case EDDSA -> new Ed25519Signer(privateKey.toOctetKeyPair());
     };
   }
 
   /**
-   * A verifier for a public key of this algorithm.
+   * A verifier for a public key of this algorithm; ES256 runs on {@code provider}.
    *
    * @throws JOSEException if the key is not of this algorithm's type and curve
    */
-  public JWSVerifier verifier(JWK publicKey) throws JOSEException {
+  public JWSVerifier verifier(JWK publicKey, SignatureProvider provider) throws JOSEException {
     return switch (this) {
       case ES256 -> {
-        ECKey ec = publicKey.toECKey();
-        if (!Curve.P_256.equals(ec.getCurve())) {
-          throw new JOSEException("wrong curve");
+        if (!(publicKey instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve())) {
+          throw new JOSEException("wrong key type or curve");
         }
-        yield new ECDSAVerifier(ec);
+        yield provider.verifier(ec);
       }
       case EDDSA -> {
-        OctetKeyPair okp = publicKey.toOctetKeyPair();
-        if (!Curve.Ed25519.equals(okp.getCurve())) {
-          throw new JOSEException("wrong curve");
+        if (!(publicKey instanceof OctetKeyPair okp) || !Curve.Ed25519.equals(okp.getCurve())) {
+          throw new JOSEException("wrong key type or curve");
         }
         yield new Ed25519Verifier(okp);
       }

@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.gateway.crypto.SignatureProvider;
 import dev.gatehouse.gateway.store.ChangeFeed;
 import dev.gatehouse.secrets.SecretValue;
 import dev.gatehouse.secrets.blob.SecretBlobSealer;
@@ -63,16 +64,19 @@ public final class SigningKeys {
   private final Vertx vertx;
   private final SigningKeyStore store;
   private final SecretBlobSealer sealer;
+  private final SignatureProvider provider;
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
   private volatile Map<String, VerificationKey> verifying = Map.of();
   private volatile List<SigningKey> all = List.of();
   private volatile Signer signer;
 
-  public SigningKeys(Vertx vertx, Pool pool, SecretBlobSealer sealer, ChangeFeed feed) {
+  /** ES256 keys sign and verify on {@code provider}. */
+  public SigningKeys(Vertx vertx, Pool pool, SecretBlobSealer sealer, ChangeFeed feed, SignatureProvider provider) {
     this.vertx = vertx;
     this.store = new SigningKeyStore(pool);
     this.sealer = sealer;
+    this.provider = provider;
     feed.onMessage(message -> {
       if (ChangeFeed.KEYS.equals(message)) {
         reload();
@@ -115,6 +119,16 @@ public final class SigningKeys {
   /** The key to verify a token whose header names {@code kid}, if that key is active or verify-only. */
   public Optional<VerificationKey> verificationKey(String kid) {
     return Optional.ofNullable(verifying.get(kid));
+  }
+
+  /** A verifier for {@code key}, whatever its state (a retired key still checks old audit checkpoints). */
+  public JWSVerifier verifier(SigningKey key) throws JOSEException {
+    return key.alg().verifier(key.publicJwk(), provider);
+  }
+
+  /** The provider ES256 signatures run on; external issuers' ES256 keys verify on it too. */
+  public SignatureProvider signatureProvider() {
+    return provider;
   }
 
   /** Signs {@code claims} with the active key; the header carries only alg, kid and typ. */
@@ -162,7 +176,7 @@ public final class SigningKeys {
         try {
           publicJwk = JWK.parse(row.publicJwk());
           if (row.state() != KeyState.RETIRED) {
-            verifiers.put(row.kid(), new VerificationKey(row.kid(), alg, alg.verifier(publicJwk)));
+            verifiers.put(row.kid(), new VerificationKey(row.kid(), alg, alg.verifier(publicJwk, provider)));
           }
         } catch (ParseException | JOSEException e) {
           return Future.failedFuture(new IllegalStateException("unusable public key in the database: kid=" + row.kid()));
@@ -199,7 +213,7 @@ public final class SigningKeys {
       if (!key.isPrivate() || !row.kid().equals(key.getKeyID())) {
         throw new IllegalStateException("sealed signing key does not match its row: kid=" + row.kid());
       }
-      return new Signer(row.kid(), alg, alg.signer(key));
+      return new Signer(row.kid(), alg, alg.signer(key, provider));
     } catch (ParseException e) {
       throw new IllegalStateException("sealed signing key is not a JWK: kid=" + row.kid());
     }

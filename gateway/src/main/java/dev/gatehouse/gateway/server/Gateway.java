@@ -36,6 +36,8 @@ import dev.gatehouse.gateway.authn.TokenVerifier;
 import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
+import dev.gatehouse.gateway.crypto.SignatureProvider;
+import dev.gatehouse.gateway.crypto.SignatureProviders;
 import dev.gatehouse.gateway.health.HealthChecks;
 import dev.gatehouse.gateway.isolation.IsolationStage;
 import dev.gatehouse.gateway.keys.JwksHandler;
@@ -136,6 +138,7 @@ public final class Gateway {
   private Tracing tracing = Tracing.off();
   private Database database;
   private KeyProviderHandle keyProvider;
+  private SignatureProvider signatureProvider;
   private ChangeFeed feed;
   private RevocationState revocations;
   private AddressBlocks blocks;
@@ -275,7 +278,11 @@ public final class Gateway {
           database = db;
           return BootstrapToken.ensure(vertx, db.pool(), dataDir.path());
         })
-        .compose(v -> KeyProviderHandle.open(vertx, config.secrets()))
+        .compose(v -> vertx.executeBlocking(() -> SignatureProviders.select(config.tokens().cryptoProvider()), false))
+        .compose(selected -> {
+          signatureProvider = selected;
+          return KeyProviderHandle.open(vertx, config.secrets());
+        })
         .compose(provider -> {
           keyProvider = provider;
           feed = new ChangeFeed(vertx, database.connectOptions());
@@ -283,7 +290,7 @@ public final class Gateway {
           ownership = new OwnershipRegistry(database.pool(), feed);
           revocations = new RevocationState(vertx, database.pool(), feed, clock);
           blocks = new AddressBlocks(database.pool(), feed, clock);
-          signingKeys = new SigningKeys(vertx, database.pool(), provider.blobSealer(), feed);
+          signingKeys = new SigningKeys(vertx, database.pool(), provider.blobSealer(), feed, signatureProvider);
           issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH,
               config.tokens().jwksCacheDuration(), clock);
           // Listen before loading, so no change between the load and the subscription is missed.
@@ -460,7 +467,7 @@ public final class Gateway {
   private Future<Void> listenAdmin(TokenVerifier verifier) {
     WorkspaceStore workspaces = new WorkspaceStore(database.pool());
     TokenStore tokens = new TokenStore(database.pool());
-    AdminApi api = new AdminApi(database, config.server().nodeId(), runtimes.describe());
+    AdminApi api = new AdminApi(database, config.server().nodeId(), runtimes.describe(), signatureProvider.description());
     var router = api.router(vertx, new DecisionAudit(auditWriter), new AdminAuthenticator(database.pool(), verifier), List.of(
         new WorkspaceRoutes(workspaces, revocations, runtimes),
         new PlacementRoutes(workspaces, placements),

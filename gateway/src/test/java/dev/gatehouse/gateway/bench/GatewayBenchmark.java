@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * (default 15: the JIT needs tens of seconds of load before the pipeline runs at its steady
  * speed), {@code bench.connections} (default 32), {@code bench.load}: {@code auto} (default:
  * {@code wrk} when it is installed, else {@code inprocess}), {@code inprocess} (a Vert.x client in
- * this JVM) or {@code wrk} (the {@code wrk} tool; the proxy part is skipped with a message when it
- * is not installed).
+ * this JVM), {@code wrk} (the {@code wrk} tool; the proxy part is skipped with a message when it
+ * is not installed) or {@code none} (token verification only).
  */
 public final class GatewayBenchmark {
 
@@ -86,8 +86,17 @@ public final class GatewayBenchmark {
         v.fullEs256().median() / hit, v.fullEdDsa().median() / hit, v.fullEdDsa().median() / v.fullEs256().median());
     out.printf("  target cache hit <= %.0f us: %s (%.2f us)%n", CACHE_HIT_TARGET_MICROS,
         hit <= CACHE_HIT_TARGET_MICROS ? "MET" : "MISSED", hit);
+    out.printf("  ES256 by signature provider (the gateway runs on the first native one; JDK's otherwise):%n");
+    for (VerificationBenchmark.ProviderCost cost : v.es256ByProvider()) {
+      out.printf("    %-36s signature %8.2f us/op   full (uncached) %8.2f us/op%n", cost.provider(),
+          cost.signature().median(), cost.full().median());
+    }
 
     String loadChoice = System.getProperty("bench.load", "auto");
+    if ("none".equals(loadChoice)) {
+      out.printf("%n== Proxy throughput: SKIPPED (-Dbench.load=none) ==%n");
+      return;
+    }
     boolean wrk = "wrk".equals(loadChoice) || "auto".equals(loadChoice) && WrkLoad.available();
     if (wrk && !WrkLoad.available()) {
       out.printf("%n== Proxy throughput: SKIPPED: -Dbench.load=wrk but wrk is not installed (apt-get install wrk) ==%n");

@@ -1,12 +1,20 @@
 package dev.gatehouse.gateway.bench;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.gateway.authn.AuthnResult;
 import dev.gatehouse.gateway.authn.TokenVerifier;
+import dev.gatehouse.gateway.crypto.CryptoProviderChoice;
+import dev.gatehouse.gateway.crypto.SignatureProvider;
+import dev.gatehouse.gateway.crypto.SignatureProviders;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,7 +25,11 @@ import java.util.List;
  *       check, hash, cache lookup, then the expiry, revocation, lock and key re-checks);
  *   <li><b>full ES256</b> and <b>full EdDSA</b>: each round takes a fresh verifier (empty cache)
  *       and {@value #FULL_OPS_PER_ROUND} distinct tokens, so every call misses and runs parse,
- *       header checks, signature, claims and the cache insert.
+ *       header checks, signature, claims and the cache insert. Full ES256 runs on the provider
+ *       the gateway selects here ({@code tokens.cryptoProvider: auto}).
+ *   <li><b>per provider</b>, for the JDK's provider and (where it loads) the native one side by
+ *       side: <b>signature</b>, the ES256 signature check alone (Nimbus {@link JWSVerifier#verify}
+ *       on the same tokens), and <b>full</b>, the uncached {@link TokenVerifier#verify} as above.
  * </ul>
  *
  * Cases are interleaved round by round after {@value #WARMUP_ROUNDS} warm-up rounds; each figure
@@ -30,7 +42,10 @@ final class VerificationBenchmark {
   static final int FULL_OPS_PER_ROUND = 1_000;
 
   /** Microseconds per verification of each case, per round. */
-  record Result(Rounds cacheHit, Rounds fullEs256, Rounds fullEdDsa) {}
+  record Result(Rounds cacheHit, Rounds fullEs256, Rounds fullEdDsa, List<ProviderCost> es256ByProvider) {}
+
+  /** Microseconds per ES256 verification on one provider: the signature alone, and uncached {@code verify}. */
+  record ProviderCost(String provider, Rounds signature, Rounds full) {}
 
   private final int rounds;
 
@@ -47,7 +62,22 @@ final class VerificationBenchmark {
       node.rotate(SigningAlgorithm.EDDSA);
       List<String> eddsa = node.sign(FULL_OPS_PER_ROUND);
 
-      Result result = new Result(new Rounds(rounds), new Rounds(rounds), new Rounds(rounds));
+      List<SignatureProvider> providers = new ArrayList<>(List.of(SignatureProviders.jdk()));
+      SignatureProvider selected = SignatureProviders.select(CryptoProviderChoice.AUTO);
+      if (selected.nativeBacked()) {
+        providers.add(selected);
+      }
+      List<SignedJWT> parsed = new ArrayList<>();
+      for (String token : es256) {
+        parsed.add(SignedJWT.parse(token));
+      }
+      String kid = parsed.get(0).getHeader().getKeyID();
+
+      List<ProviderCost> byProvider = new ArrayList<>();
+      for (SignatureProvider p : providers) {
+        byProvider.add(new ProviderCost(p.description(), new Rounds(rounds), new Rounds(rounds)));
+      }
+      Result result = new Result(new Rounds(rounds), new Rounds(rounds), new Rounds(rounds), byProvider);
       for (int r = -WARMUP_ROUNDS; r < rounds; r++) {
         double hit = timeEach(longLived, List.of(held), HIT_OPS_PER_ROUND);
         double fullEs256 = timeEach(node.newVerifier(), es256, es256.size());
@@ -56,6 +86,15 @@ final class VerificationBenchmark {
           result.cacheHit().add(hit);
           result.fullEs256().add(fullEs256);
           result.fullEdDsa().add(fullEdDsa);
+        }
+        for (int i = 0; i < providers.size(); i++) {
+          SignatureProvider p = providers.get(i);
+          double signature = timeSignatures(SigningAlgorithm.ES256.verifier(node.publicKey(kid), p), parsed);
+          double full = timeEach(node.newVerifier(p), es256, es256.size());
+          if (r >= 0) {
+            byProvider.get(i).signature().add(signature);
+            byProvider.get(i).full().add(full);
+          }
         }
       }
       return result;
@@ -73,6 +112,17 @@ final class VerificationBenchmark {
       expectAuthenticated(verifier.verify(tokens.get(i % size)));
     }
     return (System.nanoTime() - started) / 1_000.0 / ops;
+  }
+
+  /** Checks each token's signature once; every one must verify. Returns microseconds per check. */
+  private static double timeSignatures(JWSVerifier verifier, List<SignedJWT> tokens) throws JOSEException {
+    long started = System.nanoTime();
+    for (SignedJWT jwt : tokens) {
+      if (!verifier.verify(jwt.getHeader(), jwt.getSigningInput(), jwt.getSignature())) {
+        throw new IllegalStateException("benchmark token signature refused");
+      }
+    }
+    return (System.nanoTime() - started) / 1_000.0 / tokens.size();
   }
 
   private static void expectAuthenticated(Future<AuthnResult> outcome) {

@@ -1,10 +1,14 @@
 package dev.gatehouse.gateway.bench;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.authn.TokenVerifier;
 import dev.gatehouse.gateway.config.GatewayConfig;
+import dev.gatehouse.gateway.crypto.CryptoProviderChoice;
+import dev.gatehouse.gateway.crypto.SignatureProvider;
+import dev.gatehouse.gateway.crypto.SignatureProviders;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.keys.SigningKeys;
 import dev.gatehouse.gateway.store.ChangeFeed;
@@ -32,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -43,7 +48,9 @@ import java.util.UUID;
 /**
  * {@link TokenVerifier}s wired the way {@code Gateway} wires them: real {@link SigningKeys} sealed
  * with the local development keyring, the change feed, revocation state and issuer registry, all
- * on a real PostgreSQL. It also signs tokens with the node's active key.
+ * on a real PostgreSQL, ES256 on the provider {@code tokens.cryptoProvider: auto} selects. It also
+ * signs tokens with the node's active key, and builds verifiers whose keys run on another
+ * {@link SignatureProvider}, for comparison.
  */
 final class VerifierNode implements AutoCloseable {
 
@@ -57,6 +64,7 @@ final class VerifierNode implements AutoCloseable {
   private final RevocationState revocations;
   private final IssuerRegistry issuers;
   private final SigningKeys keys;
+  private final Map<SignatureProvider, SigningKeys> keysByProvider = new HashMap<>();
   private final TokenSettings settings = TokenSettings.defaults();
   private final Clock clock = Clock.systemUTC();
   private final TokenMinter minter;
@@ -71,7 +79,8 @@ final class VerifierNode implements AutoCloseable {
         dataDir, List.of(MigrationSet.GATEWAY)));
     feed = new ChangeFeed(vertx, database.connectOptions());
     revocations = new RevocationState(vertx, database.pool(), feed, clock);
-    keys = new SigningKeys(vertx, database.pool(), new SecretBlobSealer(provider), feed);
+    keys = new SigningKeys(vertx, database.pool(), new SecretBlobSealer(provider), feed,
+        SignatureProviders.select(CryptoProviderChoice.AUTO));
     issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH,
         IssuerRegistry.DEFAULT_CACHE_DURATION, clock);
     Await.result(feed.start());
@@ -86,6 +95,30 @@ final class VerifierNode implements AutoCloseable {
   /** A verifier as {@code Gateway} builds it, with an empty cache of verified tokens. */
   TokenVerifier newVerifier() {
     return new TokenVerifier(settings, keys, issuers, revocations, clock);
+  }
+
+  /** The provider this node's own keys run ES256 on, as the gateway would select it here. */
+  SignatureProvider signatureProvider() {
+    return keys.signatureProvider();
+  }
+
+  /**
+   * A verifier with an empty cache whose keys (the same keys, loaded again) run ES256 on
+   * {@code signatureProvider}.
+   */
+  TokenVerifier newVerifier(SignatureProvider signatureProvider) throws Exception {
+    SigningKeys other = keysByProvider.get(signatureProvider);
+    if (other == null) {
+      other = new SigningKeys(vertx, database.pool(), new SecretBlobSealer(provider), feed, signatureProvider);
+      Await.result(other.start(SigningAlgorithm.ES256));
+      keysByProvider.put(signatureProvider, other);
+    }
+    return new TokenVerifier(settings, other, issuers, revocations, clock);
+  }
+
+  /** The public key of {@code kid}. */
+  JWK publicKey(String kid) {
+    return keys.find(kid).orElseThrow().publicJwk();
   }
 
   /** Makes a new key of {@code alg} the signing key; earlier keys keep verifying. */

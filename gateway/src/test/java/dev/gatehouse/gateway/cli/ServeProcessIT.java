@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.gateway.testsupport.NativeCryptoPlatform;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
+import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -77,6 +79,8 @@ class ServeProcessIT {
     assertEquals(200, get(cold.port(), "/readyz", null));
     String token = Files.readString(dataDir.resolve("admin-token")).trim();
     assertEquals(200, get(cold.adminPort(), "/admin/v1/status", token));
+    assertEquals(NativeCryptoPlatform.expectedProvider(), status(cold.adminPort(), token).getString("signatureProvider"),
+        "the native provider's library survives shading");
     Path pgVersion = dataDir.resolve("pg").resolve("PG_VERSION");
     FileTime initialized = Files.getLastModifiedTime(pgVersion);
 
@@ -216,5 +220,11 @@ class ServeProcessIT {
       request.header("Authorization", "Bearer " + token);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  JsonObject status(int adminPort, String token) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/admin/v1/status"))
+        .header("Authorization", "Bearer " + token).build();
+    return new JsonObject(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
   }
 }

@@ -12,6 +12,7 @@ import ch.qos.logback.core.read.ListAppender;
 
 import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.Await;
+import dev.gatehouse.gateway.testsupport.NativeCryptoPlatform;
 import dev.gatehouse.gateway.testsupport.TestDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
@@ -236,6 +237,7 @@ class ProxyIT {
     assertEquals(200, right.statusCode());
     assertEquals("ok", new JsonObject(right.body()).getString("status"));
     assertEquals("up", new JsonObject(right.body()).getString("database"));
+    assertEquals(NativeCryptoPlatform.expectedProvider(), new JsonObject(right.body()).getString("signatureProvider"));
     assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
         Files.getPosixFilePermissions(tokenFile));
   }
