@@ -20,19 +20,30 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code /admin/v1/audit}: the audit trail, read-only.
  * <ul>
- *   <li>{@code GET ?workspace=&subject=&jti=&decision=allow|deny&route=&status=&from=&to=&cursor=&limit=}
+ *   <li>{@code GET ?workspace=&subject=&jti=&decision=allow|deny&route=&status=&client=&reason=&requestId=&from=&to=&cursor=&limit=}
  *       → {@code {"events":[...],"nextCursor":"..."|null}}, newest first, keyset-paginated ({@code limit}
  *       1..{@value AuditQuery#MAX_LIMIT}, default {@value AuditQuery#DEFAULT_LIMIT}; {@code from}
  *       inclusive and {@code to} exclusive, ISO-8601 with offset). Events are schema documents. A
  *       caller admitted with {@value #READ_SCOPE} sees only its own workspace's events, whatever
- *       workspace it asks for.</li>
+ *       workspace it asks for. {@code client} is a client IP literal, {@code reason} a reason key
+ *       (e.g. a refusal reason such as {@code unauthenticated}), {@code requestId} the gateway's
+ *       request id.</li>
+ *   <li>{@code GET /events/{ref}}, {@code ref} either {@code node:seq} (the form alert evidence
+ *       uses) or an event id → the one event, or 404.</li>
+ *   <li>{@code GET /requests/{requestId}} → {@code {"events":[...]}}, every event of that request
+ *       oldest first (an HTTP request has one, a socket several), or 404 when there is none.</li>
  *   <li>{@code GET /verify?node=&from=&to=} or {@code ?node=&fromSeq=&toSeq=} (full admin only) →
  *       {@code {"ok":bool,"eventsChecked":n,"checkpointsChecked":n,"nodes":[...],"firstBroken":
  *       {"node","seq","kind","detail"}|null}}; without {@code node}, every node is verified. 404
@@ -44,15 +55,26 @@ import java.util.Set;
  */
 public final class AuditRoutes implements AdminRoutes {
 
-  /** The search route; the only admin route a {@value #READ_SCOPE} token may reach. */
+  /** The search route; with the event and request lookups, all a {@value #READ_SCOPE} token may reach. */
   public static final String PATH = AdminApi.PREFIX + "/audit";
+  private static final String EVENTS_PREFIX = PATH + "/events/";
+  private static final String REQUESTS_PREFIX = PATH + "/requests/";
   static final String VERIFY_PATH = PATH + "/verify";
+  static final String EVENT_PATH = EVENTS_PREFIX + ":ref";
+  static final String REQUEST_PATH = REQUESTS_PREFIX + ":requestId";
+  /** Most events returned for one request id. */
+  static final int MAX_REQUEST_EVENTS = 1_000;
   /** The scope that lets a workspace-bound Gatehouse token search its workspace's audit events. */
   public static final String READ_SCOPE = "audit:read";
 
-  private static final Set<String> SEARCH_PARAMETERS =
-      Set.of("workspace", "subject", "jti", "decision", "route", "status", "from", "to", "cursor", "limit");
-  private static final Set<String> VERIFY_PARAMETERS = Set.of("node", "from", "to", "fromSeq", "toSeq");
+  /** Query parameters of the search route; anything else is 400. */
+  static final Set<String> SEARCH_PARAMETERS = Set.of("workspace", "subject", "jti", "decision", "route", "status",
+      "client", "reason", "requestId", "from", "to", "cursor", "limit");
+  /** Query parameters of the verify route. */
+  static final Set<String> VERIFY_PARAMETERS = Set.of("node", "from", "to", "fromSeq", "toSeq");
+  private static final Pattern UUID_PATTERN =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern POSITION_PATTERN = Pattern.compile("([^:]+):([0-9]{1,19})");
 
   private final AuditQuery query;
   private final ChainVerifier verifier;
@@ -62,9 +84,20 @@ public final class AuditRoutes implements AdminRoutes {
     this.verifier = verifier;
   }
 
+  /** Whether {@code path} is one a workspace-bound {@value #READ_SCOPE} token may read: search or a lookup. */
+  public static boolean readable(String path) {
+    return PATH.equals(path) || oneSegmentUnder(EVENTS_PREFIX, path) || oneSegmentUnder(REQUESTS_PREFIX, path);
+  }
+
+  private static boolean oneSegmentUnder(String prefix, String path) {
+    return path.startsWith(prefix) && path.length() > prefix.length() && path.indexOf('/', prefix.length()) < 0;
+  }
+
   @Override
   public void mount(Router router) {
     router.get(VERIFY_PATH).handler(this::verify);
+    router.get(EVENT_PATH).handler(this::event);
+    router.get(REQUEST_PATH).handler(this::request);
     router.get(PATH).handler(this::search);
   }
 
@@ -78,7 +111,10 @@ public final class AuditRoutes implements AdminRoutes {
     try {
       Parameters p = new Parameters(ctx.queryParams(), SEARCH_PARAMETERS);
       AuditFilter filter = new AuditFilter(p.identifier("workspace"), p.identifier("subject"), p.identifier("jti"),
-          p.decision("decision"), p.route("route"), p.status("status"), p.instant("from"), p.instant("to"));
+          p.decision("decision"), p.route("route"), p.status("status"), p.instant("from"), p.instant("to"))
+          .withClientAndReason(p.pattern("client", AuditEvent.CLIENT_ADDRESS_PATTERN),
+              p.pattern("reason", AuditEvent.REASON_KEY_PATTERN))
+          .withRequestId(p.pattern("requestId", AuditEvent.REQUEST_ID_PATTERN));
       if (!access.full()) {
         filter = filter.restrictedTo(access.auditWorkspace());
       }
@@ -96,6 +132,83 @@ public final class AuditRoutes implements AdminRoutes {
         failed(ctx, done.cause());
       }
     });
+  }
+
+  /** One event by {@code node:seq} or event id; another workspace's event is as missing as none. */
+  private void event(RoutingContext ctx) {
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    if (!reader(access)) {
+      AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
+      return;
+    }
+    String ref = ctx.pathParam("ref");
+    AuditFilter filter;
+    try {
+      filter = confined(lookup(ref == null ? "" : ref), access);
+    } catch (IllegalArgumentException e) {
+      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
+      return;
+    }
+    query.search(filter, null, 1).onComplete(done -> {
+      if (done.failed()) {
+        failed(ctx, done.cause());
+      } else if (done.result().events().isEmpty()) {
+        AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+      } else {
+        AdminReplies.json(ctx, 200, done.result().events().get(0));
+      }
+    });
+  }
+
+  /** Every event of one request, oldest first; none visible to the caller is 404. */
+  private void request(RoutingContext ctx) {
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    if (!reader(access)) {
+      AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
+      return;
+    }
+    String requestId = ctx.pathParam("requestId");
+    if (requestId == null || !AuditEvent.REQUEST_ID_PATTERN.matcher(requestId).matches()) {
+      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
+      return;
+    }
+    query.search(confined(AuditFilter.ALL.withRequestId(requestId), access), null, MAX_REQUEST_EVENTS)
+        .onComplete(done -> {
+          if (done.failed()) {
+            failed(ctx, done.cause());
+          } else if (done.result().events().isEmpty()) {
+            AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+          } else {
+            List<JsonObject> events = new ArrayList<>(done.result().events());
+            Collections.reverse(events);
+            AdminReplies.json(ctx, 200, new JsonObject().put("events", new JsonArray(List.copyOf(events))));
+          }
+        });
+  }
+
+  /** The filter selecting {@code ref}: {@code node:seq} or an event id. */
+  static AuditFilter lookup(String ref) {
+    if (UUID_PATTERN.matcher(ref).matches()) {
+      return AuditFilter.ALL.withEventId(UUID.fromString(ref));
+    }
+    Matcher position = POSITION_PATTERN.matcher(ref);
+    if (!position.matches()) {
+      throw new IllegalArgumentException("neither node:seq nor an event id");
+    }
+    ChainedEvent.requireNodeId(position.group(1));
+    long seq = Long.parseLong(position.group(2));
+    if (seq < 1) {
+      throw new IllegalArgumentException("sequence numbers start at 1");
+    }
+    return AuditFilter.ALL.withPosition(position.group(1), seq);
+  }
+
+  private static boolean reader(AdminAuthenticator.Access access) {
+    return access != null && (access.full() || access.grants(READ_SCOPE));
+  }
+
+  private static AuditFilter confined(AuditFilter filter, AdminAuthenticator.Access access) {
+    return access.full() ? filter : filter.restrictedTo(access.auditWorkspace());
   }
 
   private void verify(RoutingContext ctx) {
@@ -211,6 +324,14 @@ public final class AuditRoutes implements AdminRoutes {
       if (value != null && (value.codePointCount(0, value.length()) > AuditEvent.IDENTIFIER_MAX_LENGTH
           || value.chars().anyMatch(Character::isISOControl))) {
         throw new IllegalArgumentException("invalid identifier");
+      }
+      return value;
+    }
+
+    String pattern(String name, Pattern pattern) {
+      String value = text(name);
+      if (value != null && !pattern.matcher(value).matches()) {
+        throw new IllegalArgumentException("invalid " + name);
       }
       return value;
     }
