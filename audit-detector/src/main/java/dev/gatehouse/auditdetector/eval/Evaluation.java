@@ -6,11 +6,13 @@ import dev.gatehouse.auditdetector.detect.Finding;
 import dev.gatehouse.auditdetector.rules.EventRef;
 import dev.gatehouse.auditdetector.rules.RuleDefinition;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Runs rules over {@link TrafficGenerator} traffic and scores them against the labels. A finding
@@ -32,6 +34,16 @@ public final class Evaluation {
 
   /** Generates {@code generator}'s traffic and scores {@code rules}. */
   public static EvaluationReport run(List<RuleDefinition> rules, EngineOptions options, TrafficGenerator generator) {
+    return run(rules, options, generator, time -> { });
+  }
+
+  /**
+   * As {@link #run(List, EngineOptions, TrafficGenerator)}, telling {@code progress} the event
+   * time of every event generated (in time order, from {@link TrafficGenerator#START}), so a
+   * caller can report how far the simulated days have come.
+   */
+  public static EvaluationReport run(List<RuleDefinition> rules, EngineOptions options, TrafficGenerator generator,
+      Consumer<Instant> progress) {
     long started = System.nanoTime();
     DetectionEngine engine = new DetectionEngine(rules, options);
     Map<UUID, String> attackOf = new HashMap<>();
@@ -39,6 +51,7 @@ public final class Evaluation {
     long[] events = {0};
     generator.generate(labelled -> {
       events[0]++;
+      progress.accept(labelled.event().event().timestamp());
       if (labelled.attackId() != null) {
         attackOf.put(labelled.event().event().eventId(), labelled.attackId());
       }

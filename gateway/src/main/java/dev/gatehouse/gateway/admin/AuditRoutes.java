@@ -8,6 +8,7 @@ import dev.gatehouse.auditdetector.query.AuditPage;
 import dev.gatehouse.auditdetector.query.AuditQuery;
 import dev.gatehouse.auditdetector.verify.BrokenLink;
 import dev.gatehouse.auditdetector.verify.ChainVerifier;
+import dev.gatehouse.auditdetector.verify.SequenceSpan;
 import dev.gatehouse.auditdetector.verify.VerificationRange;
 import dev.gatehouse.auditdetector.verify.VerificationReport;
 import dev.gatehouse.gateway.errors.ErrorBody;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -48,6 +50,10 @@ import java.util.regex.Pattern;
  *       {@code {"ok":bool,"eventsChecked":n,"checkpointsChecked":n,"nodes":[...],"firstBroken":
  *       {"node","seq","kind","detail"}|null}}; without {@code node}, every node is verified. 404
  *       for a node that recorded nothing.</li>
+ *   <li>{@code GET /verify/plan} with the parameters of {@code /verify} (full admin only) →
+ *       {@code {"nodes":[{"node","fromSeq","toSeq"}]}}: the sequence spans that verification would
+ *       walk, so a client can verify them piece by piece ({@code ?node=&fromSeq=&toSeq=}) and
+ *       report progress; nodes with nothing in the range are left out.</li>
  * </ul>
  * An unknown, repeated or malformed parameter (or cursor) is 400 {@code bad_request}; a database
  * failure is 503; a stored row that is no longer a valid event is 500 {@code audit_row_invalid}
@@ -60,6 +66,7 @@ public final class AuditRoutes implements AdminRoutes {
   private static final String EVENTS_PREFIX = PATH + "/events/";
   private static final String REQUESTS_PREFIX = PATH + "/requests/";
   static final String VERIFY_PATH = PATH + "/verify";
+  static final String VERIFY_PLAN_PATH = VERIFY_PATH + "/plan";
   static final String EVENT_PATH = EVENTS_PREFIX + ":ref";
   static final String REQUEST_PATH = REQUESTS_PREFIX + ":requestId";
   /** Most events returned for one request id. */
@@ -96,6 +103,7 @@ public final class AuditRoutes implements AdminRoutes {
   @Override
   public void mount(Router router) {
     router.get(VERIFY_PATH).handler(this::verify);
+    router.get(VERIFY_PLAN_PATH).handler(this::verifyPlan);
     router.get(EVENT_PATH).handler(this::event);
     router.get(REQUEST_PATH).handler(this::request);
     router.get(PATH).handler(this::search);
@@ -212,31 +220,12 @@ public final class AuditRoutes implements AdminRoutes {
   }
 
   private void verify(RoutingContext ctx) {
-    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
-    if (access == null || !access.full()) {
-      AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
+    VerifyRequest request = verifyRequest(ctx);
+    if (request == null) {
       return;
     }
-    String node;
-    VerificationRange range;
-    try {
-      Parameters p = new Parameters(ctx.queryParams(), VERIFY_PARAMETERS);
-      node = p.text("node");
-      if (node != null) {
-        ChainedEvent.requireNodeId(node);
-      }
-      Long fromSeq = p.sequence("fromSeq");
-      Long toSeq = p.sequence("toSeq");
-      Instant from = p.instant("from");
-      Instant to = p.instant("to");
-      if ((fromSeq != null || toSeq != null) && node == null) {
-        throw new IllegalArgumentException("a sequence range needs a node");
-      }
-      range = new VerificationRange(fromSeq, toSeq, from, to);
-    } catch (IllegalArgumentException e) {
-      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
-      return;
-    }
+    String node = request.node();
+    VerificationRange range = request.range();
     Future<List<VerificationReport>> reports = node == null ? verifier.verifyAll(range)
         : verifier.nodes().compose(nodes -> nodes.contains(node)
             ? verifier.verify(node, range).map(List::of) : Future.succeededFuture(null));
@@ -249,6 +238,69 @@ public final class AuditRoutes implements AdminRoutes {
         AdminReplies.json(ctx, 200, verification(done.result()));
       }
     });
+  }
+
+  /** The sequence spans a verification with the same parameters would walk, node by node. */
+  private void verifyPlan(RoutingContext ctx) {
+    VerifyRequest request = verifyRequest(ctx);
+    if (request == null) {
+      return;
+    }
+    verifier.nodes().compose(nodes -> {
+      if (request.node() != null && !nodes.contains(request.node())) {
+        return Future.succeededFuture((JsonArray) null);
+      }
+      List<String> chosen = request.node() == null ? nodes : List.of(request.node());
+      List<Future<Optional<SequenceSpan>>> spans = new ArrayList<>();
+      chosen.forEach(node -> spans.add(verifier.span(node, request.range())));
+      return Future.all(spans).map(all -> {
+        JsonArray planned = new JsonArray();
+        for (int i = 0; i < chosen.size(); i++) {
+          String node = chosen.get(i);
+          spans.get(i).result().ifPresent(span -> planned.add(new JsonObject().put("node", node)
+              .put("fromSeq", span.first()).put("toSeq", span.last())));
+        }
+        return planned;
+      });
+    }).onComplete(done -> {
+      if (done.failed()) {
+        failed(ctx, done.cause());
+      } else if (done.result() == null) {
+        AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+      } else {
+        AdminReplies.json(ctx, 200, new JsonObject().put("nodes", done.result()));
+      }
+    });
+  }
+
+  /** A verification's node (or null: every node) and range. */
+  private record VerifyRequest(String node, VerificationRange range) {}
+
+  /** The verify parameters, or null after answering 401 or 400. */
+  private static VerifyRequest verifyRequest(RoutingContext ctx) {
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    if (access == null || !access.full()) {
+      AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
+      return null;
+    }
+    try {
+      Parameters p = new Parameters(ctx.queryParams(), VERIFY_PARAMETERS);
+      String node = p.text("node");
+      if (node != null) {
+        ChainedEvent.requireNodeId(node);
+      }
+      Long fromSeq = p.sequence("fromSeq");
+      Long toSeq = p.sequence("toSeq");
+      Instant from = p.instant("from");
+      Instant to = p.instant("to");
+      if ((fromSeq != null || toSeq != null) && node == null) {
+        throw new IllegalArgumentException("a sequence range needs a node");
+      }
+      return new VerifyRequest(node, new VerificationRange(fromSeq, toSeq, from, to));
+    } catch (IllegalArgumentException e) {
+      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
+      return null;
+    }
   }
 
   private static JsonObject verification(List<VerificationReport> reports) {

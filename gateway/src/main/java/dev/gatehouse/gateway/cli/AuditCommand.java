@@ -59,8 +59,12 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 success, 1 broken chain, refused or unreachable, 2 bad usage or missing token file."})
 public final class AuditCommand implements Runnable {
 
-  /** Verification reads the whole range before answering; allow it this long. */
+  /** Verification reads a whole batch before answering; allow it this long. */
   static final Duration VERIFY_TIMEOUT = Duration.ofMinutes(30);
+  /** Sequence numbers verified per request by default: a progress line on stderr follows each. */
+  static final long VERIFY_BATCH = 100_000;
+  /** Largest --batch. */
+  static final long MAX_VERIFY_BATCH = 10_000_000;
   /** Events fetched per request while exporting (the API's maximum page). */
   static final int EXPORT_PAGE = 1_000;
   /** A progress line is printed on stderr after every this many exported events. */
@@ -83,7 +87,8 @@ public final class AuditCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Recompute the hash chain and check the signed checkpoints; exit 1 at the first broken link.")
+      description = "Recompute the hash chain and check the signed checkpoints; exit 1 at the first broken link."
+          + " Progress goes to stderr.")
   static final class Verify extends AdminCall {
     @Option(names = "--node", paramLabel = "NODE", description = "Only this node (default: every node).")
     String node;
@@ -95,38 +100,83 @@ public final class AuditCommand implements Runnable {
     Long fromSeq;
     @Option(names = "--to-seq", paramLabel = "N", description = "Last sequence number (needs --node).")
     Long toSeq;
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + VERIFY_BATCH,
+        description = "Sequence numbers verified per request, 1-" + MAX_VERIFY_BATCH + " (default: ${DEFAULT-VALUE}).")
+    long batch;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      if (batch < 1 || batch > MAX_VERIFY_BATCH) {
+        err.println("gatehouse: --batch must be between 1 and " + MAX_VERIFY_BATCH);
+        return Main.EXIT_USAGE;
+      }
       Query query = new Query().add("node", node).add("from", from).add("to", to)
           .add("fromSeq", fromSeq == null ? null : fromSeq.toString())
           .add("toSeq", toSeq == null ? null : toSeq.toString());
-      AdminConnection.Answer answer = admin.send("GET", "/audit/verify" + query, null, VERIFY_TIMEOUT, err);
-      if (answer.response() == null) {
-        return answer.exit();
-      }
-      if (!answer.succeeded()) {
-        return AdminConnection.refused(answer.response(), err);
-      }
-      JsonObject report = json(answer.response().body());
-      if (report == null || !(report.getValue("ok") instanceof Boolean)) {
-        err.println("gatehouse: the admin API answered something other than a verification report");
+      JsonObject plan = get("/audit/verify/plan" + query, AdminConnection.TIMEOUT, err);
+      if (plan == null) {
         return Main.EXIT_FAILED;
       }
-      if (report.getBoolean("ok")) {
-        out.println("ok: " + report.getLong("eventsChecked") + " events verified ("
-            + report.getLong("checkpointsChecked") + " checkpoints, "
-            + report.getJsonArray("nodes").size() + " nodes)");
-        out.flush();
-        return 0;
+      if (!(plan.getValue("nodes") instanceof JsonArray nodes)) {
+        err.println("gatehouse: the admin API answered something other than a verification plan");
+        return Main.EXIT_FAILED;
       }
-      JsonObject broken = report.getJsonObject("firstBroken");
-      out.println("broken: node " + broken.getString("node") + " seq " + broken.getLong("seq") + ": "
-          + broken.getString("kind") + " (" + broken.getString("detail") + ")");
+      long total = 0;
+      for (Object span : nodes) {
+        total += ((JsonObject) span).getLong("toSeq") - ((JsonObject) span).getLong("fromSeq") + 1;
+      }
+      long done = 0;
+      long events = 0;
+      long checkpoints = 0;
+      for (Object item : nodes) {
+        JsonObject span = (JsonObject) item;
+        for (long first = span.getLong("fromSeq"); first <= span.getLong("toSeq"); first += batch) {
+          long last = Math.min(span.getLong("toSeq"), first + batch - 1);
+          JsonObject report = get("/audit/verify" + new Query().add("node", span.getString("node"))
+              .add("fromSeq", Long.toString(first)).add("toSeq", Long.toString(last)), VERIFY_TIMEOUT, err);
+          if (report == null) {
+            return Main.EXIT_FAILED;
+          }
+          if (!(report.getValue("ok") instanceof Boolean ok)) {
+            err.println("gatehouse: the admin API answered something other than a verification report");
+            return Main.EXIT_FAILED;
+          }
+          if (!ok) {
+            JsonObject broken = report.getJsonObject("firstBroken");
+            out.println("broken: node " + broken.getString("node") + " seq " + broken.getLong("seq") + ": "
+                + broken.getString("kind") + " (" + broken.getString("detail") + ")");
+            out.flush();
+            return Main.EXIT_FAILED;
+          }
+          events += report.getLong("eventsChecked");
+          checkpoints += report.getLong("checkpointsChecked");
+          done += last - first + 1;
+          err.println("gatehouse: verified " + done + " of " + total + " events (" + (done * 100 / total) + "%)");
+          err.flush();
+        }
+      }
+      out.println("ok: " + events + " events verified (" + checkpoints + " checkpoints, " + nodes.size() + " nodes)");
       out.flush();
-      return Main.EXIT_FAILED;
+      return 0;
+    }
+
+    /** The JSON object the admin API answered, or null after reporting why not. */
+    private JsonObject get(String path, Duration timeout, PrintWriter err) {
+      AdminConnection.Answer answer = admin.send("GET", path, null, timeout, err);
+      if (answer.response() == null) {
+        return null;
+      }
+      if (!answer.succeeded()) {
+        AdminConnection.refused(answer.response(), err);
+        return null;
+      }
+      JsonObject json = json(answer.response().body());
+      if (json == null) {
+        err.println("gatehouse: the admin API answered something other than JSON");
+      }
+      return json;
     }
   }
 

@@ -133,7 +133,20 @@ public final class DetectCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("gatehouse: " + e.getMessage());
         return Main.EXIT_USAGE;
       }
-      EvaluationReport report = Evaluation.run(new RuleLoader().loadShipped(), EngineOptions.defaults(), generator);
+      PrintWriter err = spec.commandLine().getErr();
+      long[] reported = {-1};
+      EvaluationReport report = Evaluation.run(new RuleLoader().loadShipped(), EngineOptions.defaults(), generator,
+          time -> {
+            long day = Duration.between(TrafficGenerator.START, time).toDays();
+            if (day > reported[0] && day < days) {
+              reported[0] = day;
+              err.println("gatehouse: evaluating: simulated day " + (day + 1) + " of " + days + " ("
+                  + (day * 100 / days) + "%)");
+              err.flush();
+            }
+          });
+      err.println("gatehouse: evaluated " + report.events() + " events");
+      err.flush();
       PrintWriter out = spec.commandLine().getOut();
       out.println(report.table());
       out.flush();

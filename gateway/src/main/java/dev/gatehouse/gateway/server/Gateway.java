@@ -24,6 +24,7 @@ import dev.gatehouse.gateway.admin.IssuerRoutes;
 import dev.gatehouse.gateway.admin.KeyRoutes;
 import dev.gatehouse.gateway.admin.MetricsRoutes;
 import dev.gatehouse.gateway.admin.PlacementRoutes;
+import dev.gatehouse.gateway.admin.OpenApiRoutes;
 import dev.gatehouse.gateway.admin.ReloadRoutes;
 import dev.gatehouse.gateway.admin.RuleRoutes;
 import dev.gatehouse.gateway.admin.TokenRoutes;
@@ -89,6 +90,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -150,6 +152,7 @@ public final class Gateway {
   private AlertResponder responder;
   private NodeReload reloader;
   private LiveRules liveRules;
+  private Router adminRouter;
   private Optional<Webhook> webhook = Optional.empty();
   private long retentionTimer = -1;
   private UpstreamProxy proxy;
@@ -491,7 +494,9 @@ public final class Gateway {
         new AlertRoutes(new AlertStore(database.pool()), clock),
         new BlockRoutes(blocks),
         new ReloadRoutes(reloader),
-        new RuleRoutes(liveRules, new RuleSettingsStore(database.pool()))));
+        new RuleRoutes(liveRules, new RuleSettingsStore(database.pool())),
+        new OpenApiRoutes()));
+    adminRouter = router;
     return listen("admin.listen", config.admin().listen(), adminTls, AccessLog.around("admin", router),
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
       admin = server;
@@ -559,6 +564,11 @@ public final class Gateway {
   /** This node's ownership registry (the Socket.IO stage checks channels and agents with it). */
   public OwnershipRegistry ownership() {
     return ownership;
+  }
+
+  /** The admin plane's router once started: its mounted routes are the admin API (see admin-api.yaml). */
+  public Router adminRouter() {
+    return adminRouter;
   }
 
   /** The running detector, when {@code detector.enabled}. */

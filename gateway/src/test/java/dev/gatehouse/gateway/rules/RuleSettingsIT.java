@@ -37,6 +37,8 @@ class RuleSettingsIT {
 
   static final Duration APPLIED_WITHIN = Duration.ofSeconds(5);
   static final Duration ALERT_WITHIN = Duration.ofSeconds(10);
+  /** The detector holds events this long for reordering before it evaluates them. */
+  static final Duration LATENESS = Duration.ofMillis(300);
 
   @TempDir
   static Path temp;
@@ -68,6 +70,7 @@ class RuleSettingsIT {
         "database.url=" + database.url(),
         "secrets.keyring=" + keyring,
         "server.nodeId=" + nodeId,
+        "detector.allowedLateness=" + LATENESS.toMillis() + "ms",
         "limits.failedAuthentication.burst=1000",
         "limits.perAddress.burst=1000",
         TestHttp.TRUST_LOOPBACK_PROXY);
@@ -91,6 +94,7 @@ class RuleSettingsIT {
     assertTrue(disabled.out().contains("D01 disabled"), disabled.out());
     awaitRuleOnB(rule -> !rule.getBoolean("enabled"));
     burst(b, silenced, 25);
+    awaitEvaluatedOnB(silenced, 25);
 
     assertEquals(200, adminA.send("/admin/v1/rules/D01/enable", null).statusCode());
     awaitRuleOnB(rule -> rule.getBoolean("enabled"));
@@ -162,6 +166,34 @@ class RuleSettingsIT {
     assertEquals("allow", event.getString("decision"));
   }
 
+  /**
+   * Waits until B's detector has read all {@code count} events from {@code address} and held them
+   * past the allowed lateness (it evaluates an event once the clock is that far beyond its time):
+   * the writer hands events over once they are durable, so without this a burst could still be on
+   * its way when the next setting arrives.
+   */
+  static void awaitEvaluatedOnB(String address, int count) throws Exception {
+    long deadline = System.nanoTime() + ALERT_WITHIN.toNanos();
+    long newest = 0;
+    while (System.nanoTime() < deadline) {
+      JsonObject page = new JsonObject(adminA.get("/admin/v1/audit?limit=" + count + "&client=" + address).body());
+      if (page.getJsonArray("events").size() == count) {
+        JsonObject last = page.getJsonArray("events").getJsonObject(0);
+        newest = last.getLong("seq");
+        if (b.detector().orElseThrow().position("rules-b") >= newest) {
+          java.time.Instant evaluated = java.time.Instant.parse(last.getString("ts")).plus(LATENESS)
+              .plusMillis(3 * dev.gatehouse.auditdetector.live.LiveDetector.HEARTBEAT_MS);
+          while (java.time.Instant.now().isBefore(evaluated)) {
+            Thread.sleep(20);
+          }
+          return;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("node B's detector did not read event " + newest);
+  }
+
   static JsonObject ruleOnB() throws Exception {
     return new JsonObject(adminB.get("/admin/v1/rules").body()).getJsonArray("rules").stream()
         .map(JsonObject.class::cast).filter(rule -> "D01".equals(rule.getString("id"))).findFirst().orElseThrow();
@@ -189,7 +221,7 @@ class RuleSettingsIT {
   }
 
   static boolean alertExists(String rule, String entity) throws Exception {
-    JsonObject page = new JsonObject(adminA.get("/admin/v1/alerts?limit=1000&rule=" + rule).body());
+    JsonObject page = new JsonObject(adminA.get("/admin/v1/alerts?limit=500&rule=" + rule).body());
     return page.getJsonArray("alerts").stream().map(JsonObject.class::cast)
         .anyMatch(alert -> entity.equals(alert.getString("entity")));
   }
