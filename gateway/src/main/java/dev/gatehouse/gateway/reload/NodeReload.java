@@ -76,7 +76,8 @@ public final class NodeReload {
     limiters.perToken().retune(budgets.perToken());
     limiters.perWorkspace().retune(budgets.perWorkspace());
     policy.set(next.policy());
-    return rules.replaceCatalogue(next.rules()).map(ruleCount -> {
+    return rules.replaceCatalogue(next.rules()).map(running -> {
+      int ruleCount = running;
       LOG.info("reloaded: routes={} rules={}", next.policy().routes().size(), ruleCount);
       return new Outcome.Applied(next.policy().routes().size(), ruleCount);
     });

@@ -4,6 +4,8 @@ import dev.gatehouse.gateway.store.ChangeFeed;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,17 +49,19 @@ public final class RuleSettingsStore {
 
   /** Switches {@code ruleId} on or off on every node; returns the setting now stored. */
   public Future<RuleSetting> setEnabled(String ruleId, boolean enabled, String actor) {
-    return change(SET_ENABLED, Tuple.of(ruleId, enabled, actor));
+    return pool.withTransaction(conn -> conn.preparedQuery(SET_ENABLED).execute(Tuple.of(ruleId, enabled, actor))
+        .compose(rows -> announce(conn, rows)));
   }
 
   /** Overrides {@code ruleId}'s threshold on every node, or (null) goes back to the rule's own. */
   public Future<RuleSetting> setThreshold(String ruleId, Long threshold, String actor) {
-    return change(SET_THRESHOLD, Tuple.of(ruleId, threshold, actor));
+    return pool.withTransaction(conn -> conn.preparedQuery(SET_THRESHOLD).execute(Tuple.of(ruleId, threshold, actor))
+        .compose(rows -> announce(conn, rows)));
   }
 
-  private Future<RuleSetting> change(String sql, Tuple params) {
-    return pool.withTransaction(conn -> conn.preparedQuery(sql).execute(params)
-        .compose(rows -> ChangeFeed.publish(conn, FEED_MESSAGE).map(setting(rows.iterator().next()))));
+  /** Announces the change on the feed, in the transaction that made it; the stored setting. */
+  private static Future<RuleSetting> announce(SqlConnection conn, RowSet<Row> rows) {
+    return ChangeFeed.publish(conn, FEED_MESSAGE).map(setting(rows.iterator().next()));
   }
 
   private static RuleSetting setting(Row row) {
