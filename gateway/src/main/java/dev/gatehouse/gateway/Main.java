@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.cli.CompletionCommand;
 import dev.gatehouse.gateway.cli.ConfigCommand;
 import dev.gatehouse.gateway.cli.DetectCommand;
 import dev.gatehouse.gateway.cli.KeysCommand;
+import dev.gatehouse.gateway.cli.RulesCommand;
 import dev.gatehouse.gateway.cli.ServeCommand;
 import dev.gatehouse.gateway.cli.TokenCommand;
 import dev.gatehouse.gateway.cli.WorkspaceCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
     description = "Security gateway for agent runtimes: token-scoped access, workspace isolation, "
         + "sealed secrets and a tamper-evident audit trail in front of an elizaOS server.",
     subcommands = {ServeCommand.class, ConfigCommand.class, WorkspaceCommand.class, TokenCommand.class, KeysCommand.class, AuditCommand.class,
-        AlertsCommand.class, BlockCommand.class, DetectCommand.class, SecretsCommand.class, CompletionCommand.class,
+        AlertsCommand.class, RulesCommand.class, BlockCommand.class, DetectCommand.class, SecretsCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
     footer = {
         "",

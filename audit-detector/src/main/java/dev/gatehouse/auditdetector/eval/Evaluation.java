@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Runs rules over {@link TrafficGenerator} traffic ({@link #run}), or over labelled events from
@@ -35,6 +36,16 @@ public final class Evaluation {
 
   /** Generates {@code generator}'s traffic and scores {@code rules}. */
   public static EvaluationReport run(List<RuleDefinition> rules, EngineOptions options, TrafficGenerator generator) {
+    return run(rules, options, generator, time -> { });
+  }
+
+  /**
+   * As {@link #run(List, EngineOptions, TrafficGenerator)}, telling {@code progress} the event
+   * time of every event generated (in time order, from {@link TrafficGenerator#START}), so a
+   * caller can report how far the simulated days have come.
+   */
+  public static EvaluationReport run(List<RuleDefinition> rules, EngineOptions options, TrafficGenerator generator,
+      Consumer<Instant> progress) {
     long started = System.nanoTime();
     DetectionEngine engine = new DetectionEngine(rules, options);
     Map<UUID, String> attackOf = new HashMap<>();
@@ -42,6 +53,7 @@ public final class Evaluation {
     long[] events = {0};
     generator.generate(labelled -> {
       events[0]++;
+      progress.accept(labelled.event().event().timestamp());
       if (labelled.attackId() != null) {
         attackOf.put(labelled.event().event().eventId(), labelled.attackId());
       }

@@ -112,6 +112,12 @@ public final class AuditQuery {
     condition(sql, params, "decision", filter.decision() == null ? null : filter.decision().wireName());
     condition(sql, params, "route_id", filter.routeId());
     condition(sql, params, "status", filter.status());
+    condition(sql, params, "client_address", filter.clientAddress());
+    condition(sql, params, "reason_key", filter.reasonKey());
+    condition(sql, params, "request_id", filter.requestId());
+    condition(sql, params, "event_id", filter.eventId());
+    condition(sql, params, "node_id", filter.nodeId());
+    condition(sql, params, "seq", filter.seq());
     if (filter.from() != null) {
       params.addValue(utc(filter.from()));
       sql.append(" AND ts >= $").append(params.size());

@@ -125,6 +125,16 @@ public final class ChainVerifier {
     });
   }
 
+  /**
+   * The sequence numbers {@link #verify} would walk for {@code nodeId} over {@code range}, or empty
+   * when the range holds nothing; lets a caller verify a long range span by span and report progress.
+   */
+  public Future<Optional<SequenceSpan>> span(String nodeId, VerificationRange range) {
+    ChainedEvent.requireNodeId(nodeId);
+    Objects.requireNonNull(range, "range");
+    return bounds(nodeId, range).map(bounds -> bounds.map(b -> new SequenceSpan(b[0], b[1])));
+  }
+
   /** [first, last] sequence numbers to verify, empty when the range holds nothing. */
   private Future<Optional<long[]>> bounds(String nodeId, VerificationRange range) {
     if (range.byTime()) {

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class AuditQueryIT {
@@ -122,6 +123,37 @@ class AuditQueryIT {
   void time_range_is_inclusive_from_and_exclusive_to() {
     AuditFilter filter = AuditFilter.ALL.withTime(START.plusSeconds(10), START.plusSeconds(20));
     assertEquals(10, all(filter, 0).size());
+  }
+
+  @Test
+  void client_address_and_reason_filters_match_exactly() {
+    assertEquals(expected(e -> "198.51.100.7".equals(e.clientAddress())),
+        all(AuditFilter.ALL.withClientAndReason("198.51.100.7", null), 50).size());
+    assertEquals(expected(e -> "forbidden_room".equals(e.reasonKey())),
+        all(AuditFilter.ALL.withClientAndReason(null, "forbidden_room"), 50).size());
+    assertTrue(all(AuditFilter.ALL.withClientAndReason("198.51.100.7", "allowed"), 50).isEmpty());
+  }
+
+  @Test
+  void one_event_is_found_by_position_by_event_id_and_by_request_id() {
+    AuditEvent wanted = RECORDED.get(5);
+    List<JsonObject> byRequest = all(AuditFilter.ALL.withRequestId(wanted.requestId()), 10);
+    assertEquals(1, byRequest.size());
+    assertEquals(wanted.eventId().toString(), byRequest.get(0).getString("event_id"));
+    JsonObject byEventId = all(AuditFilter.ALL.withEventId(wanted.eventId()), 10).get(0);
+    assertEquals(wanted.requestId(), byEventId.getString("request_id"));
+    List<JsonObject> byPosition =
+        all(AuditFilter.ALL.withPosition(byEventId.getString("node_id"), byEventId.getLong("seq")), 10);
+    assertEquals(List.of(byEventId), byPosition);
+  }
+
+  @Test
+  @Tag("T-AUD-006")
+  void a_workspace_scoped_lookup_of_another_workspaces_event_matches_nothing() {
+    AuditEvent other = RECORDED.stream().filter(e -> "ws-a".equals(e.workspace())).findFirst().orElseThrow();
+    assertEquals(1, all(AuditFilter.ALL.withEventId(other.eventId()), 10).size());
+    assertTrue(all(AuditFilter.ALL.withEventId(other.eventId()).restrictedTo("ws-b"), 10).isEmpty());
+    assertTrue(all(AuditFilter.ALL.withRequestId(other.requestId()).restrictedTo("ws-b"), 10).isEmpty());
   }
 
   @Test

@@ -131,7 +131,7 @@ public final class AdminAuthenticator implements Handler<RoutingContext> {
       return Access.FULL;
     }
     if (principal.hasScope(AuditRoutes.READ_SCOPE) && principal.workspace() != null
-        && ctx.request().method() == HttpMethod.GET && AuditRoutes.PATH.equals(ctx.normalizedPath())) {
+        && ctx.request().method() == HttpMethod.GET && AuditRoutes.readable(ctx.normalizedPath())) {
       return Access.auditReader(principal.workspace());
     }
     if (principal.hasScope(MetricsRoutes.READ_SCOPE) && principal.workspace() != null

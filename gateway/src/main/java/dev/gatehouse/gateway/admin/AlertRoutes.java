@@ -59,7 +59,8 @@ public final class AlertRoutes implements AdminRoutes {
   /** Error key of a change a workspace-bound caller may not make to an alert about itself. */
   static final String OWN_ACTIVITY = "own_activity";
 
-  private static final Set<String> LIST_PARAMETERS =
+  /** Query parameters of the list route; anything else is 400. */
+  static final Set<String> LIST_PARAMETERS =
       Set.of("status", "rule", "severity", "workspace", "from", "to", "cursor", "limit");
 
   private final AlertStore alerts;

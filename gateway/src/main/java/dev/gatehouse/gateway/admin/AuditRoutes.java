@@ -8,6 +8,7 @@ import dev.gatehouse.auditdetector.query.AuditPage;
 import dev.gatehouse.auditdetector.query.AuditQuery;
 import dev.gatehouse.auditdetector.verify.BrokenLink;
 import dev.gatehouse.auditdetector.verify.ChainVerifier;
+import dev.gatehouse.auditdetector.verify.SequenceSpan;
 import dev.gatehouse.auditdetector.verify.VerificationRange;
 import dev.gatehouse.auditdetector.verify.VerificationReport;
 import dev.gatehouse.gateway.errors.ErrorBody;
@@ -20,23 +21,39 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code /admin/v1/audit}: the audit trail, read-only.
  * <ul>
- *   <li>{@code GET ?workspace=&subject=&jti=&decision=allow|deny&route=&status=&from=&to=&cursor=&limit=}
+ *   <li>{@code GET ?workspace=&subject=&jti=&decision=allow|deny&route=&status=&client=&reason=&requestId=&from=&to=&cursor=&limit=}
  *       → {@code {"events":[...],"nextCursor":"..."|null}}, newest first, keyset-paginated ({@code limit}
  *       1..{@value AuditQuery#MAX_LIMIT}, default {@value AuditQuery#DEFAULT_LIMIT}; {@code from}
  *       inclusive and {@code to} exclusive, ISO-8601 with offset). Events are schema documents. A
  *       caller admitted with {@value #READ_SCOPE} sees only its own workspace's events, whatever
- *       workspace it asks for.</li>
+ *       workspace it asks for. {@code client} is a client IP literal, {@code reason} a reason key
+ *       (e.g. a refusal reason such as {@code unauthenticated}), {@code requestId} the gateway's
+ *       request id.</li>
+ *   <li>{@code GET /events/{ref}}, {@code ref} either {@code node:seq} (the form alert evidence
+ *       uses) or an event id → the one event, or 404.</li>
+ *   <li>{@code GET /requests/{requestId}} → {@code {"events":[...]}}, every event of that request
+ *       oldest first (an HTTP request has one, a socket several), or 404 when there is none.</li>
  *   <li>{@code GET /verify?node=&from=&to=} or {@code ?node=&fromSeq=&toSeq=} (full admin only) →
  *       {@code {"ok":bool,"eventsChecked":n,"checkpointsChecked":n,"nodes":[...],"firstBroken":
  *       {"node","seq","kind","detail"}|null}}; without {@code node}, every node is verified. 404
  *       for a node that recorded nothing.</li>
+ *   <li>{@code GET /verify/plan} with the parameters of {@code /verify} (full admin only) →
+ *       {@code {"nodes":[{"node","fromSeq","toSeq"}]}}: the sequence spans that verification would
+ *       walk, so a client can verify them piece by piece ({@code ?node=&fromSeq=&toSeq=}) and
+ *       report progress; nodes with nothing in the range are left out.</li>
  * </ul>
  * An unknown, repeated or malformed parameter (or cursor) is 400 {@code bad_request}; a database
  * failure is 503; a stored row that is no longer a valid event is 500 {@code audit_row_invalid}
@@ -44,15 +61,27 @@ import java.util.Set;
  */
 public final class AuditRoutes implements AdminRoutes {
 
-  /** The search route; the only admin route a {@value #READ_SCOPE} token may reach. */
+  /** The search route; with the event and request lookups, all a {@value #READ_SCOPE} token may reach. */
   public static final String PATH = AdminApi.PREFIX + "/audit";
+  private static final String EVENTS_PREFIX = PATH + "/events/";
+  private static final String REQUESTS_PREFIX = PATH + "/requests/";
   static final String VERIFY_PATH = PATH + "/verify";
+  static final String VERIFY_PLAN_PATH = VERIFY_PATH + "/plan";
+  static final String EVENT_PATH = EVENTS_PREFIX + ":ref";
+  static final String REQUEST_PATH = REQUESTS_PREFIX + ":requestId";
+  /** Most events returned for one request id. */
+  static final int MAX_REQUEST_EVENTS = 1_000;
   /** The scope that lets a workspace-bound Gatehouse token search its workspace's audit events. */
   public static final String READ_SCOPE = "audit:read";
 
-  private static final Set<String> SEARCH_PARAMETERS =
-      Set.of("workspace", "subject", "jti", "decision", "route", "status", "from", "to", "cursor", "limit");
-  private static final Set<String> VERIFY_PARAMETERS = Set.of("node", "from", "to", "fromSeq", "toSeq");
+  /** Query parameters of the search route; anything else is 400. */
+  static final Set<String> SEARCH_PARAMETERS = Set.of("workspace", "subject", "jti", "decision", "route", "status",
+      "client", "reason", "requestId", "from", "to", "cursor", "limit");
+  /** Query parameters of the verify route. */
+  static final Set<String> VERIFY_PARAMETERS = Set.of("node", "from", "to", "fromSeq", "toSeq");
+  private static final Pattern UUID_PATTERN =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern POSITION_PATTERN = Pattern.compile("([^:]+):([0-9]{1,19})");
 
   private final AuditQuery query;
   private final ChainVerifier verifier;
@@ -62,9 +91,21 @@ public final class AuditRoutes implements AdminRoutes {
     this.verifier = verifier;
   }
 
+  /** Whether {@code path} is one a workspace-bound {@value #READ_SCOPE} token may read: search or a lookup. */
+  public static boolean readable(String path) {
+    return PATH.equals(path) || oneSegmentUnder(EVENTS_PREFIX, path) || oneSegmentUnder(REQUESTS_PREFIX, path);
+  }
+
+  private static boolean oneSegmentUnder(String prefix, String path) {
+    return path.startsWith(prefix) && path.length() > prefix.length() && path.indexOf('/', prefix.length()) < 0;
+  }
+
   @Override
   public void mount(Router router) {
     router.get(VERIFY_PATH).handler(this::verify);
+    router.get(VERIFY_PLAN_PATH).handler(this::verifyPlan);
+    router.get(EVENT_PATH).handler(this::event);
+    router.get(REQUEST_PATH).handler(this::request);
     router.get(PATH).handler(this::search);
   }
 
@@ -78,7 +119,10 @@ public final class AuditRoutes implements AdminRoutes {
     try {
       Parameters p = new Parameters(ctx.queryParams(), SEARCH_PARAMETERS);
       AuditFilter filter = new AuditFilter(p.identifier("workspace"), p.identifier("subject"), p.identifier("jti"),
-          p.decision("decision"), p.route("route"), p.status("status"), p.instant("from"), p.instant("to"));
+          p.decision("decision"), p.route("route"), p.status("status"), p.instant("from"), p.instant("to"))
+          .withClientAndReason(p.pattern("client", AuditEvent.CLIENT_ADDRESS_PATTERN),
+              p.pattern("reason", AuditEvent.REASON_KEY_PATTERN))
+          .withRequestId(p.pattern("requestId", AuditEvent.REQUEST_ID_PATTERN));
       if (!access.full()) {
         filter = filter.restrictedTo(access.auditWorkspace());
       }
@@ -98,32 +142,90 @@ public final class AuditRoutes implements AdminRoutes {
     });
   }
 
-  private void verify(RoutingContext ctx) {
+  /** One event by {@code node:seq} or event id; another workspace's event is as missing as none. */
+  private void event(RoutingContext ctx) {
     AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
-    if (access == null || !access.full()) {
+    if (!reader(access)) {
       AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
       return;
     }
-    String node;
-    VerificationRange range;
+    String ref = ctx.pathParam("ref");
+    AuditFilter filter;
     try {
-      Parameters p = new Parameters(ctx.queryParams(), VERIFY_PARAMETERS);
-      node = p.text("node");
-      if (node != null) {
-        ChainedEvent.requireNodeId(node);
-      }
-      Long fromSeq = p.sequence("fromSeq");
-      Long toSeq = p.sequence("toSeq");
-      Instant from = p.instant("from");
-      Instant to = p.instant("to");
-      if ((fromSeq != null || toSeq != null) && node == null) {
-        throw new IllegalArgumentException("a sequence range needs a node");
-      }
-      range = new VerificationRange(fromSeq, toSeq, from, to);
+      filter = confined(lookup(ref == null ? "" : ref), access);
     } catch (IllegalArgumentException e) {
       AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
       return;
     }
+    query.search(filter, null, 1).onComplete(done -> {
+      if (done.failed()) {
+        failed(ctx, done.cause());
+      } else if (done.result().events().isEmpty()) {
+        AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+      } else {
+        AdminReplies.json(ctx, 200, done.result().events().get(0));
+      }
+    });
+  }
+
+  /** Every event of one request, oldest first; none visible to the caller is 404. */
+  private void request(RoutingContext ctx) {
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    if (!reader(access)) {
+      AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
+      return;
+    }
+    String requestId = ctx.pathParam("requestId");
+    if (requestId == null || !AuditEvent.REQUEST_ID_PATTERN.matcher(requestId).matches()) {
+      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
+      return;
+    }
+    query.search(confined(AuditFilter.ALL.withRequestId(requestId), access), null, MAX_REQUEST_EVENTS)
+        .onComplete(done -> {
+          if (done.failed()) {
+            failed(ctx, done.cause());
+          } else if (done.result().events().isEmpty()) {
+            AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+          } else {
+            List<JsonObject> events = new ArrayList<>(done.result().events());
+            Collections.reverse(events);
+            AdminReplies.json(ctx, 200, new JsonObject().put("events", new JsonArray(List.copyOf(events))));
+          }
+        });
+  }
+
+  /** The filter selecting {@code ref}: {@code node:seq} or an event id. */
+  static AuditFilter lookup(String ref) {
+    if (UUID_PATTERN.matcher(ref).matches()) {
+      return AuditFilter.ALL.withEventId(UUID.fromString(ref));
+    }
+    Matcher position = POSITION_PATTERN.matcher(ref);
+    if (!position.matches()) {
+      throw new IllegalArgumentException("neither node:seq nor an event id");
+    }
+    ChainedEvent.requireNodeId(position.group(1));
+    long seq = Long.parseLong(position.group(2));
+    if (seq < 1) {
+      throw new IllegalArgumentException("sequence numbers start at 1");
+    }
+    return AuditFilter.ALL.withPosition(position.group(1), seq);
+  }
+
+  private static boolean reader(AdminAuthenticator.Access access) {
+    return access != null && (access.full() || access.grants(READ_SCOPE));
+  }
+
+  private static AuditFilter confined(AuditFilter filter, AdminAuthenticator.Access access) {
+    return access.full() ? filter : filter.restrictedTo(access.auditWorkspace());
+  }
+
+  private void verify(RoutingContext ctx) {
+    VerifyRequest request = verifyRequest(ctx);
+    if (request == null) {
+      return;
+    }
+    String node = request.node();
+    VerificationRange range = request.range();
     Future<List<VerificationReport>> reports = node == null ? verifier.verifyAll(range)
         : verifier.nodes().compose(nodes -> nodes.contains(node)
             ? verifier.verify(node, range).map(List::of) : Future.succeededFuture(null));
@@ -136,6 +238,69 @@ public final class AuditRoutes implements AdminRoutes {
         AdminReplies.json(ctx, 200, verification(done.result()));
       }
     });
+  }
+
+  /** The sequence spans a verification with the same parameters would walk, node by node. */
+  private void verifyPlan(RoutingContext ctx) {
+    VerifyRequest request = verifyRequest(ctx);
+    if (request == null) {
+      return;
+    }
+    verifier.nodes().compose(nodes -> {
+      if (request.node() != null && !nodes.contains(request.node())) {
+        return Future.succeededFuture((JsonArray) null);
+      }
+      List<String> chosen = request.node() == null ? nodes : List.of(request.node());
+      List<Future<Optional<SequenceSpan>>> spans = new ArrayList<>();
+      chosen.forEach(node -> spans.add(verifier.span(node, request.range())));
+      return Future.all(spans).map(all -> {
+        JsonArray planned = new JsonArray();
+        for (int i = 0; i < chosen.size(); i++) {
+          String node = chosen.get(i);
+          spans.get(i).result().ifPresent(span -> planned.add(new JsonObject().put("node", node)
+              .put("fromSeq", span.first()).put("toSeq", span.last())));
+        }
+        return planned;
+      });
+    }).onComplete(done -> {
+      if (done.failed()) {
+        failed(ctx, done.cause());
+      } else if (done.result() == null) {
+        AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+      } else {
+        AdminReplies.json(ctx, 200, new JsonObject().put("nodes", done.result()));
+      }
+    });
+  }
+
+  /** A verification's node (or null: every node) and range. */
+  private record VerifyRequest(String node, VerificationRange range) {}
+
+  /** The verify parameters, or null after answering 401 or 400. */
+  private static VerifyRequest verifyRequest(RoutingContext ctx) {
+    AdminAuthenticator.Access access = ctx.get(AdminAuthenticator.ACCESS);
+    if (access == null || !access.full()) {
+      AdminReplies.error(ctx, ErrorBody.UNAUTHORIZED);
+      return null;
+    }
+    try {
+      Parameters p = new Parameters(ctx.queryParams(), VERIFY_PARAMETERS);
+      String node = p.text("node");
+      if (node != null) {
+        ChainedEvent.requireNodeId(node);
+      }
+      Long fromSeq = p.sequence("fromSeq");
+      Long toSeq = p.sequence("toSeq");
+      Instant from = p.instant("from");
+      Instant to = p.instant("to");
+      if ((fromSeq != null || toSeq != null) && node == null) {
+        throw new IllegalArgumentException("a sequence range needs a node");
+      }
+      return new VerifyRequest(node, new VerificationRange(fromSeq, toSeq, from, to));
+    } catch (IllegalArgumentException e) {
+      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
+      return null;
+    }
   }
 
   private static JsonObject verification(List<VerificationReport> reports) {
@@ -211,6 +376,14 @@ public final class AuditRoutes implements AdminRoutes {
       if (value != null && (value.codePointCount(0, value.length()) > AuditEvent.IDENTIFIER_MAX_LENGTH
           || value.chars().anyMatch(Character::isISOControl))) {
         throw new IllegalArgumentException("invalid identifier");
+      }
+      return value;
+    }
+
+    String pattern(String name, Pattern pattern) {
+      String value = text(name);
+      if (value != null && !pattern.matcher(value).matches()) {
+        throw new IllegalArgumentException("invalid " + name);
       }
       return value;
     }

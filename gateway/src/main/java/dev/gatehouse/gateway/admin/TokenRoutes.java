@@ -45,6 +45,8 @@ public final class TokenRoutes implements AdminRoutes {
 
   static final String PATH = AdminApi.PREFIX + "/tokens";
   static final int DEFAULT_LIST = 100;
+  /** Query parameters the list route reads (others are ignored). */
+  static final Set<String> LIST_PARAMETERS = Set.of("workspace", "subject", "limit");
   static final int REASON_MAX = 200;
 
   private final TokenMinter minter;

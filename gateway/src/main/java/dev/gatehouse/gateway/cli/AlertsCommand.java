@@ -1,8 +1,10 @@
 package dev.gatehouse.gateway.cli;
 
+import dev.gatehouse.gateway.Main;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +26,7 @@ import picocli.CommandLine.Spec;
         "",
         "Examples:",
         "  gatehouse alerts list --status open",
+        "  gatehouse alerts list --severity high --since 24h",
         "  gatehouse alerts show 0b6c...-uuid",
         "  gatehouse alerts ack 0b6c...-uuid --note \"looking into it\"",
         "  gatehouse alerts resolve 0b6c...-uuid --disposition true-positive --note \"token revoked\"",
@@ -48,21 +51,30 @@ public final class AlertsCommand implements Runnable {
     String rule;
     @Option(names = "--workspace", paramLabel = "ID", description = "Workspace id.")
     String workspace;
+    @Option(names = "--severity", paramLabel = "S", description = "low, medium, high or critical.")
+    String severity;
+    @Option(names = "--from", paramLabel = "TIME", description = "Raised at or after TIME (ISO-8601).")
+    String from;
+    @Option(names = "--since", paramLabel = "DURATION", converter = DurationOption.class,
+        description = "Raised at or after this long ago, e.g. 1h or 7d (instead of --from).")
+    Duration since;
+    @Option(names = "--to", paramLabel = "TIME", description = "Raised before TIME (ISO-8601).")
+    String to;
     @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N (default: ${DEFAULT-VALUE}).")
     int limit;
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue after a previous page.")
+    String cursor;
 
     @Override
     public Integer call() {
-      StringBuilder query = new StringBuilder("?limit=").append(limit);
-      if (status != null) {
-        query.append("&status=").append(CliPaths.segment(status));
+      if (since != null && from != null) {
+        spec.commandLine().getErr().println("gatehouse: use either --from or --since, not both");
+        return Main.EXIT_USAGE;
       }
-      if (rule != null) {
-        query.append("&rule=").append(CliPaths.segment(rule));
-      }
-      if (workspace != null) {
-        query.append("&workspace=").append(CliPaths.segment(workspace));
-      }
+      AuditCommand.Query query = new AuditCommand.Query().add("limit", Integer.toString(limit))
+          .add("status", status).add("rule", rule).add("severity", severity).add("workspace", workspace)
+          .add("from", since == null ? from : Instant.now().minus(since).toString()).add("to", to)
+          .add("cursor", cursor);
       return print("GET", "/alerts" + query, null, page -> {
         TextTable table = new TextTable("ID", "RULE", "SEVERITY", "STATUS", "COUNT", "LAST SEEN", "ENTITY", "TITLE");
         for (Object item : page.getJsonArray("alerts")) {
@@ -70,7 +82,9 @@ public final class AlertsCommand implements Runnable {
           table.row(a.getString("id"), a.getString("rule"), a.getString("severity"), a.getString("status"),
               a.getLong("count"), a.getString("lastSeen"), a.getString("entity"), a.getString("title"));
         }
-        return table.toString();
+        String next = page.getString("nextCursor");
+        return next == null ? table.toString() : table + "\n"
+            + "More alerts match; see the next " + limit + " with the same options and --cursor " + next;
       });
     }
   }

@@ -159,7 +159,19 @@ public final class DetectCommand implements Callable<Integer> {
         err.println("gatehouse: cannot read rule directory " + rulesDirectory);
         return Main.EXIT_USAGE;
       }
-      EvaluationReport report = Evaluation.run(rules, EngineOptions.defaults(), generator);
+      long[] reported = {-1};
+      EvaluationReport report = Evaluation.run(rules, EngineOptions.defaults(), generator,
+          time -> {
+            long day = Duration.between(TrafficGenerator.START, time).toDays();
+            if (day > reported[0] && day < days) {
+              reported[0] = day;
+              err.println("gatehouse: evaluating: simulated day " + (day + 1) + " of " + days + " ("
+                  + (day * 100 / days) + "%)");
+              err.flush();
+            }
+          });
+      err.println("gatehouse: evaluated " + report.events() + " events");
+      err.flush();
       PrintWriter out = spec.commandLine().getOut();
       out.println(report.table());
       out.flush();

@@ -1,14 +1,12 @@
 package dev.gatehouse.gateway.reload;
 
-import dev.gatehouse.auditdetector.live.LiveDetector;
 import dev.gatehouse.gateway.config.ConfigException;
 import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.pipeline.RequestPipeline;
 import dev.gatehouse.gateway.policy.RoutePolicy;
-import dev.gatehouse.gateway.respond.AlertResponder;
+import dev.gatehouse.gateway.rules.LiveRules;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,22 +36,21 @@ public final class NodeReload {
   private final Supplier<GatewayConfig> source;
   private final AtomicReference<RoutePolicy> policy;
   private final RequestPipeline.Limiters limiters;
-  private final Optional<LiveDetector> detector;
-  private final Optional<AlertResponder> responder;
+  private final LiveRules rules;
   private Future<Outcome> last = Future.succeededFuture();
 
   /**
    * @param source reads the configuration again, throwing {@link ConfigException} when it is invalid
    * @param policy the policy the main listener reads for each request
+   * @param rules the detector's rules, which take the reloaded catalogue with the operators' rule settings
    */
   public NodeReload(Vertx vertx, Supplier<GatewayConfig> source, AtomicReference<RoutePolicy> policy,
-      RequestPipeline.Limiters limiters, Optional<LiveDetector> detector, Optional<AlertResponder> responder) {
+      RequestPipeline.Limiters limiters, LiveRules rules) {
     this.vertx = vertx;
     this.source = source;
     this.policy = policy;
     this.limiters = limiters;
-    this.detector = detector;
-    this.responder = responder;
+    this.rules = rules;
   }
 
   /** Loads, validates and applies, after any reload still running; never fails (a problem is a {@link Outcome.Refused}). */
@@ -79,10 +76,8 @@ public final class NodeReload {
     limiters.perToken().retune(budgets.perToken());
     limiters.perWorkspace().retune(budgets.perWorkspace());
     policy.set(next.policy());
-    responder.ifPresent(r -> r.replaceRules(next.rules()));
-    Future<Void> rules = detector.map(d -> d.replaceRules(next.rules())).orElse(Future.succeededFuture());
-    int ruleCount = detector.isPresent() ? next.rules().size() : 0;
-    return rules.map(v -> {
+    return rules.replaceCatalogue(next.rules()).map(running -> {
+      int ruleCount = running;
       LOG.info("reloaded: routes={} rules={}", next.policy().routes().size(), ruleCount);
       return new Outcome.Applied(next.policy().routes().size(), ruleCount);
     });

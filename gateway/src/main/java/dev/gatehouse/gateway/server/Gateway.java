@@ -24,7 +24,9 @@ import dev.gatehouse.gateway.admin.IssuerRoutes;
 import dev.gatehouse.gateway.admin.KeyRoutes;
 import dev.gatehouse.gateway.admin.MetricsRoutes;
 import dev.gatehouse.gateway.admin.PlacementRoutes;
+import dev.gatehouse.gateway.admin.OpenApiRoutes;
 import dev.gatehouse.gateway.admin.ReloadRoutes;
+import dev.gatehouse.gateway.admin.RuleRoutes;
 import dev.gatehouse.gateway.admin.TokenRoutes;
 import dev.gatehouse.gateway.admin.WorkspaceRoutes;
 import dev.gatehouse.gateway.audit.CheckpointSigning;
@@ -54,6 +56,8 @@ import dev.gatehouse.gateway.policy.RoutePolicy;
 import dev.gatehouse.gateway.proxy.RuntimeAgents;
 import dev.gatehouse.gateway.reload.LiveSettings;
 import dev.gatehouse.gateway.reload.NodeReload;
+import dev.gatehouse.gateway.rules.LiveRules;
+import dev.gatehouse.gateway.rules.RuleSettingsStore;
 import dev.gatehouse.gateway.proxy.UpstreamProxy;
 import dev.gatehouse.gateway.runtime.ManagedRuntime;
 import dev.gatehouse.gateway.runtime.WorkspaceRuntimes;
@@ -88,6 +92,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -149,6 +154,8 @@ public final class Gateway {
   private LiveDetector detector;
   private AlertResponder responder;
   private NodeReload reloader;
+  private LiveRules liveRules;
+  private Router adminRouter;
   private Optional<Webhook> webhook = Optional.empty();
   private long retentionTimer = -1;
   private UpstreamProxy proxy;
@@ -312,8 +319,7 @@ public final class Gateway {
         .compose(v -> openRuntimes())
         .compose(v -> {
           TokenVerifier verifier = new TokenVerifier(config.tokens().settings(), signingKeys, issuers, revocations, clock);
-          reloader = new NodeReload(vertx, reloadSource, policy, limiters, Optional.ofNullable(detector),
-              Optional.ofNullable(responder));
+          reloader = new NodeReload(vertx, reloadSource, policy, limiters, liveRules);
           return listenMain(verifier).compose(x -> listenAdmin(verifier));
         })
         .map(v -> {
@@ -370,13 +376,28 @@ public final class Gateway {
   }
 
   /**
+   * Starts the detector with {@code catalogue} as the operators' rule settings leave it, and keeps
+   * it current as they change ({@link LiveRules}).
+   */
+  private Future<Void> startDetector(List<RuleDefinition> catalogue) {
+    RuleSettingsStore ruleSettings = new RuleSettingsStore(database.pool());
+    return ruleSettings.all().compose(settings -> {
+      Future<Void> started = config.detector().enabled()
+          ? startEngine(LiveRules.effective(catalogue, settings)) : Future.succeededFuture();
+      return started.compose(v -> {
+        liveRules = new LiveRules(ruleSettings, feed, catalogue, settings, Optional.ofNullable(detector),
+            Optional.ofNullable(responder));
+        // A change committed between the first read and the subscription above is read here.
+        return liveRules.refresh();
+      });
+    });
+  }
+
+  /**
    * The detector evaluates this node's audit events as the writer makes them durable (after
    * catching up from its stored read position) and runs the rules' responses.
    */
-  private Future<Void> startDetector(List<RuleDefinition> rules) {
-    if (!config.detector().enabled()) {
-      return Future.succeededFuture();
-    }
+  private Future<Void> startEngine(List<RuleDefinition> rules) {
     alertStore = new AlertStore(database.pool());
     webhook = config.detector().webhookUrl().map(url -> new Webhook(vertx, url, config.detector().webhookTimeout()));
     responder = new AlertResponder(rules, alertStore, new AlertResponder.Actions(
@@ -479,7 +500,10 @@ public final class Gateway {
         new AuditRoutes(new AuditQuery(database.pool()), new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys))),
         new AlertRoutes(new AlertStore(database.pool()), clock),
         new BlockRoutes(blocks),
-        new ReloadRoutes(reloader)));
+        new ReloadRoutes(reloader),
+        new RuleRoutes(liveRules, new RuleSettingsStore(database.pool())),
+        new OpenApiRoutes()));
+    adminRouter = router;
     return listen("admin.listen", config.admin().listen(), adminTls, AccessLog.around("admin", router),
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
       admin = server;
@@ -547,6 +571,11 @@ public final class Gateway {
   /** This node's ownership registry (the Socket.IO stage checks channels and agents with it). */
   public OwnershipRegistry ownership() {
     return ownership;
+  }
+
+  /** The admin plane's router once started: its mounted routes are the admin API (see admin-api.yaml). */
+  public Router adminRouter() {
+    return adminRouter;
   }
 
   /** The running detector, when {@code detector.enabled}. */

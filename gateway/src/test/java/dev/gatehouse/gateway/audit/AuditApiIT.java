@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.gateway.Main;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +22,12 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /**
  * {@code GET /admin/v1/audit} and {@code /admin/v1/audit/verify}: filters, keyset pages, strict
@@ -228,6 +233,127 @@ class AuditApiIT {
     assertTrue(run.err().contains("bad_request"), run.err());
     assertFalse(Files.exists(file));
     assertFalse(Files.exists(dataDir.resolve("refused.jsonl.partial")));
+  }
+
+  @Test
+  void one_event_opens_by_node_and_seq_by_event_id_and_by_request_id() throws Exception {
+    String admin = node.admin.bootstrapToken();
+    JsonObject wanted = decisions(node.searchAll("workspace=" + workspaceB, admin)).get(0);
+    String position = wanted.getString("node_id") + ":" + wanted.getLong("seq");
+
+    HttpResponse<String> byPosition = node.adminGet("/admin/v1/audit/events/" + position, admin);
+    HttpResponse<String> byEventId = node.adminGet("/admin/v1/audit/events/" + wanted.getString("event_id"), admin);
+    HttpResponse<String> byRequest = node.adminGet("/admin/v1/audit/requests/" + wanted.getString("request_id"), admin);
+    AuditNode.Run show = node.cli(node.adminTokenFile, "audit", "show", position);
+    AuditNode.Run showRequest = node.cli(node.adminTokenFile, "audit", "show", "--request-id",
+        wanted.getString("request_id"));
+
+    assertEquals(200, byPosition.statusCode());
+    assertEquals(wanted, new JsonObject(byPosition.body()));
+    assertEquals(wanted, new JsonObject(byEventId.body()));
+    assertEquals(1, new JsonObject(byRequest.body()).getJsonArray("events").size());
+    assertEquals(wanted, new JsonObject(byRequest.body()).getJsonArray("events").getJsonObject(0));
+    assertEquals(0, show.exit(), show.err());
+    assertEquals(wanted, new JsonObject(show.out().strip()));
+    assertEquals(0, showRequest.exit(), showRequest.err());
+    assertEquals(wanted, new JsonObject(showRequest.out().strip()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/admin/v1/audit/events/node", "/admin/v1/audit/events/bad%20node:1",
+      "/admin/v1/audit/events/" + AuditNode.NODE + ":0", "/admin/v1/audit/events/" + AuditNode.NODE + ":x",
+      "/admin/v1/audit/requests/a%20b"})
+  void a_malformed_lookup_is_a_bad_request(String path) throws Exception {
+    HttpResponse<String> response = node.adminGet(path, node.admin.bootstrapToken());
+
+    assertEquals(400, response.statusCode());
+  }
+
+  @Test
+  @Tag("T-AUD-006")
+  void an_audit_read_token_looking_up_another_workspaces_event_gets_the_answer_for_a_missing_one() throws Exception {
+    JsonObject other = decisions(node.searchAll("workspace=" + workspaceB, node.admin.bootstrapToken())).get(0);
+    JsonObject own = decisions(node.searchAll("workspace=" + workspaceA, node.admin.bootstrapToken())).get(0);
+    HttpResponse<String> missing = node.adminGet("/admin/v1/audit/events/" + AuditNode.NODE + ":999999999", auditorA);
+    HttpResponse<String> missingRequest = node.adminGet("/admin/v1/audit/requests/no-such-request", auditorA);
+
+    List<HttpResponse<String>> foreign = List.of(
+        node.adminGet("/admin/v1/audit/events/" + other.getString("node_id") + ":" + other.getLong("seq"), auditorA),
+        node.adminGet("/admin/v1/audit/events/" + other.getString("event_id"), auditorA),
+        node.adminGet("/admin/v1/audit/requests/" + other.getString("request_id"), auditorA));
+    HttpResponse<String> ownEvent = node.adminGet("/admin/v1/audit/events/" + own.getString("event_id"), auditorA);
+    HttpResponse<String> foreignSearch = node.adminGet("/admin/v1/audit?requestId=" + other.getString("request_id"),
+        auditorA);
+
+    assertEquals(404, missing.statusCode());
+    for (HttpResponse<String> response : foreign) {
+      assertEquals(404, response.statusCode());
+      assertEquals(missing.body(), response.body());
+      assertEquals(missing.headers().firstValue("Content-Type"), response.headers().firstValue("Content-Type"));
+    }
+    assertEquals(missingRequest.body(), foreign.get(2).body());
+    assertEquals(200, ownEvent.statusCode(), "the reader does open its own workspace's events");
+    assertEquals(own, new JsonObject(ownEvent.body()));
+    assertEquals(0, new JsonObject(foreignSearch.body()).getJsonArray("events").size());
+  }
+
+  @Test
+  void client_and_reason_filters_and_a_relative_start_select_the_matching_events() throws Exception {
+    String admin = node.admin.bootstrapToken();
+
+    List<JsonObject> noCredentials = decisions(node.searchAll("reason=no_credentials", admin));
+    List<JsonObject> fromLoopback = decisions(node.searchAll("client=127.0.0.1&subject=reader-b", admin));
+    AuditNode.Run since = node.cli(node.adminTokenFile, "audit", "search", "--since", "1h", "--reason",
+        "no_credentials", "--client", "127.0.0.1");
+    AuditNode.Run both = node.cli(node.adminTokenFile, "audit", "search", "--since", "1h", "--from",
+        started.toString());
+    AuditNode.Run future = node.cli(node.adminTokenFile, "audit", "search", "--since", "1ms", "--reason",
+        "no_credentials");
+
+    assertEquals(1, noCredentials.size());
+    assertEquals(B_EVENTS, fromLoopback.size());
+    assertEquals(0, decisions(node.searchAll("client=198.51.100.1", admin)).size());
+    assertEquals(0, since.exit(), since.err());
+    assertEquals(1, decisionLines(since.out()).size());
+    assertEquals(2, both.exit());
+    assertEquals(0, future.exit(), future.err());
+    assertEquals(0, decisionLines(future.out()).size());
+  }
+
+  @Test
+  void cli_follow_prints_events_stored_after_it_started_until_interrupted() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int[] exit = {-1};
+    Thread tail = new Thread(() -> exit[0] = cli.execute("audit", "search", "--follow", "--interval", "200ms",
+        "--subject", "reader-a", "--limit", "1", "--admin-url", node.adminUrl(),
+        "--token-file", node.adminTokenFile.toString()));
+    tail.start();
+    try {
+      awaitLines(out, 1);
+      String fresh = id(node.send(node.request("/api/agents/followed").header("Authorization", "Bearer " + readerA)));
+      awaitLines(out, 2);
+      List<String> lines = out.toString().lines().toList();
+      assertEquals(2, lines.size(), err.toString());
+      assertEquals(fresh, new JsonObject(lines.get(1)).getString("request_id"));
+      Thread.sleep(600);
+      assertEquals(2, out.toString().lines().count(), "no event is printed twice");
+    } finally {
+      tail.interrupt();
+      tail.join(10_000);
+    }
+    assertFalse(tail.isAlive());
+    assertEquals(0, exit[0], err.toString());
+  }
+
+  private static void awaitLines(StringWriter out, int lines) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (out.toString().lines().count() < lines && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
   }
 
   private static String id(HttpResponse<String> response) {

@@ -70,6 +70,33 @@ class AuditTamperIT {
   }
 
   @Test
+  void verify_reports_progress_on_stderr_and_keeps_stdout_to_the_verdict() {
+    AuditNode.Run run = node.cli(node.adminTokenFile, "audit", "verify", "--batch", "5");
+
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(1, run.out().lines().count(), "stdout is the verdict alone: " + run.out());
+    assertTrue(verified(run.out()) >= EVENTS, run.out());
+    java.util.List<String> progress = run.err().lines().filter(line -> line.contains(" events (")).toList();
+    assertTrue(progress.size() >= EVENTS / 5, "a progress line per batch: " + run.err());
+    assertTrue(progress.get(0).matches("gatehouse: verified 5 of \\d+ events \\(\\d+%\\)"), progress.get(0));
+    assertTrue(progress.get(progress.size() - 1).endsWith("(100%)"), progress.get(progress.size() - 1));
+  }
+
+  @Test
+  void a_break_in_a_later_batch_is_found_as_in_one_pass() throws Exception {
+    long status = node.count(where(12, "status"));
+    node.execute("UPDATE audit_events SET status = 299 WHERE " + row(12));
+    try {
+      AuditNode.Run run = node.cli(node.adminTokenFile, "audit", "verify", "--batch", "5");
+
+      assertEquals(1, run.exit());
+      assertTrue(run.out().startsWith("broken: node " + AuditNode.NODE + " seq 12: CHANGED"), run.out());
+    } finally {
+      node.execute("UPDATE audit_events SET status = " + status + " WHERE " + row(12));
+    }
+  }
+
+  @Test
   void a_changed_row_fails_verify_at_its_sequence() throws Exception {
     long status = node.count(where(7, "status"));
     node.execute("UPDATE audit_events SET status = 299 WHERE " + row(7));

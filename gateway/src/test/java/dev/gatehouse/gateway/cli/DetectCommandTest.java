@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.auditdetector.rules.RuleDefinition;
@@ -34,6 +35,18 @@ class DetectCommandTest {
     for (RuleDefinition rule : new RuleLoader().loadShipped()) {
       assertTrue(run.out().contains("| " + rule.id() + " | "), "a row for " + rule.id());
     }
+  }
+
+  @Test
+  void evalReportsProgressOnStderrOnly() {
+    Run run = run("detect", "eval", "--seed", "7", "--days", "18", "--subjects", "81");
+    assertEquals(0, run.exit(), run.err());
+    java.util.List<String> progress = run.err().lines().filter(line -> line.contains("simulated day")).toList();
+    assertEquals(18, progress.size(), run.err());
+    assertEquals("gatehouse: evaluating: simulated day 1 of 18 (0%)", progress.get(0));
+    assertEquals("gatehouse: evaluating: simulated day 18 of 18 (94%)", progress.get(17));
+    assertTrue(run.err().contains("gatehouse: evaluated "), run.err());
+    assertFalse(run.out().contains("gatehouse:"), "stdout holds the report alone");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.gateway.Main;
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -204,6 +206,29 @@ class AlertTriageIT {
         .getJsonArray("suppressions");
     assertEquals("pen test", all.getJsonObject(0).getString("reason"));
     assertTrue(all.getJsonObject(0).getBoolean("active"));
+  }
+
+  @Test
+  void theAlertsListTableSaysWhenMoreExistAndFiltersBySeverityAndTime() throws Exception {
+    Run first = cli("alerts", "list", "--rule", "D05", "--limit", "1");
+    assertEquals(0, first.exit(), first.err());
+    int hint = first.out().indexOf("--cursor ");
+    assertTrue(hint > 0, "the table says more alerts match: " + first.out());
+    String cursor = first.out().substring(hint + "--cursor ".length()).strip();
+    Run second = cli("alerts", "list", "--rule", "D05", "--limit", "1", "--cursor", cursor);
+    assertEquals(0, second.exit(), second.err());
+    assertFalse(second.out().contains("--cursor "), "two D05 alerts, so the second page is the last");
+    assertTrue(first.out().contains(alertA) != second.out().contains(alertA), "each alert on one page only");
+    assertTrue(first.out().contains(alertB) != second.out().contains(alertB));
+
+    String severity = new JsonObject(cli("alerts", "show", alertA, "--json").out()).getString("severity");
+    String other = "low".equals(severity) ? "critical" : "low";
+    assertTrue(cli("alerts", "list", "--severity", severity).out().contains(alertA));
+    assertFalse(cli("alerts", "list", "--severity", other).out().contains(alertA));
+    assertTrue(cli("alerts", "list", "--since", "1h").out().contains(alertA));
+    assertFalse(cli("alerts", "list", "--to", "2020-01-01T00:00:00Z").out().contains(alertA));
+    assertFalse(cli("alerts", "list", "--from", Instant.now().plusSeconds(60).toString()).out().contains(alertA));
+    assertEquals(2, cli("alerts", "list", "--since", "1h", "--from", "2020-01-01T00:00:00Z").exit());
   }
 
   static Run cli(String... args) {

@@ -280,9 +280,13 @@ class RunbookDrillIT {
     assertTrue(answers.contains(401) && answers.contains(429), "refused, then throttled: " + answers);
     deployment.awaitEvents("status=429&from=" + windowStart, events -> !events.isEmpty());
     deployment.awaitEvents("decision=allow&subject=stuffed", events -> !events.isEmpty());
+    String alertId = deployment.awaitAlert("D04", "client_address=" + address);
     drill.bind("address", address).bind("window-start", windowStart).bind("subject", "stuffed")
         .bind("incident", "IR-DRILL-6")
-        .bind("rule", "D04").bind("alert-id", deployment.awaitAlert("D04", "client_address=" + address));
+        .bind("rule", "D04").bind("alert-id", alertId);
+    JsonObject evidence = new JsonObject(deployment.admin.get("/admin/v1/alerts/" + alertId).body())
+        .getJsonArray("evidence").getJsonObject(0);
+    drill.bind("evidence", evidence.getString("node") + ":" + evidence.getLong("seq"));
 
     drill.run("triage-the-alert");
     drill.run("1-scope");
