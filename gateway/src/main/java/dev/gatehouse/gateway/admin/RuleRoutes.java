@@ -65,24 +65,16 @@ public final class RuleRoutes implements AdminRoutes {
   }
 
   private void switchTo(RoutingContext ctx, boolean enabled) {
-    if (!full(ctx)) {
-      return;
-    }
-    Optional<RuleDefinition> rule = rule(ctx);
+    Optional<RuleDefinition> rule = target(ctx);
     if (rule.isEmpty()) {
-      AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
       return;
     }
     store.setEnabled(rule.get().id(), enabled, AdminReplies.actor(ctx)).onComplete(done -> reply(ctx, rule.get(), done));
   }
 
   private void override(RoutingContext ctx) {
-    if (!full(ctx)) {
-      return;
-    }
-    Optional<RuleDefinition> rule = rule(ctx);
+    Optional<RuleDefinition> rule = target(ctx);
     if (rule.isEmpty()) {
-      AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
       return;
     }
     Optional<JsonObject> body = AdminReplies.body(ctx);
@@ -102,15 +94,26 @@ public final class RuleRoutes implements AdminRoutes {
   }
 
   private void clearOverride(RoutingContext ctx) {
-    if (!full(ctx)) {
+    Optional<RuleDefinition> rule = target(ctx);
+    if (rule.isEmpty()) {
       return;
+    }
+    store.setThreshold(rule.get().id(), null, AdminReplies.actor(ctx)).onComplete(done -> reply(ctx, rule.get(), done));
+  }
+
+  /**
+   * The rule the path names, for a full admin caller; otherwise empty, and the caller has been
+   * answered (403 for a workspace-bound caller, 404 for an unknown id).
+   */
+  private Optional<RuleDefinition> target(RoutingContext ctx) {
+    if (!full(ctx)) {
+      return Optional.empty();
     }
     Optional<RuleDefinition> rule = rule(ctx);
     if (rule.isEmpty()) {
       AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
-      return;
     }
-    store.setThreshold(rule.get().id(), null, AdminReplies.actor(ctx)).onComplete(done -> reply(ctx, rule.get(), done));
+    return rule;
   }
 
   private Optional<RuleDefinition> rule(RoutingContext ctx) {
