@@ -10,6 +10,7 @@ import dev.gatehouse.auditdetector.writer.AuditWriterOptions;
 import dev.gatehouse.auditdetector.duration.DurationText;
 import dev.gatehouse.gateway.authn.IssuerRegistry;
 import dev.gatehouse.gateway.crypto.CryptoProviderChoice;
+import dev.gatehouse.gateway.egress.PriceTable;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.Limits;
 import dev.gatehouse.gateway.limit.RateBudget;
@@ -281,7 +282,46 @@ public final class ConfigLoader {
         Optional.ofNullable(at(tree, "tracing.sampleRatio")).map(JsonNode::asDouble)
             .orElse(GatewayConfig.Tracing.DEFAULT_SAMPLE_RATIO));
     return new GatewayConfig(dataDir, server, admin, upstream, database, policyFile, audit, tokens, secrets,
-        limits, socketIo, runtime, detector, sessions, webClient, tracing);
+        limits, socketIo, runtime, detector, sessions, webClient, tracing, egress(tree, server, admin, sources));
+  }
+
+  private static GatewayConfig.Egress egress(JsonNode tree, GatewayConfig.Server server, GatewayConfig.Admin admin,
+      Map<String, String> sources) {
+    ListenAddress listen = listen(tree, "egress.listen", GatewayConfig.Egress.DEFAULT_LISTEN, sources);
+    if (listen.port() != 0 && (listen.equals(server.listen()) || listen.equals(admin.listen()))) {
+      throw new ConfigException("egress.listen", "must differ from server.listen and admin.listen"
+          + ConfigSchema.from("egress.listen", sources));
+    }
+    PriceTable prices;
+    try {
+      prices = PriceTable.parse(Optional.ofNullable(strings(tree, "egress.prices")).orElse(List.of()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("egress.prices", e.getMessage() + ConfigSchema.from("egress.prices", sources));
+    }
+    return new GatewayConfig.Egress(
+        Optional.ofNullable(at(tree, "egress.enabled")).map(JsonNode::asBoolean).orElse(false),
+        listen,
+        providerUrl(tree, "egress.openai.baseUrl", GatewayConfig.Egress.DEFAULT_OPENAI_BASE_URL, sources),
+        providerUrl(tree, "egress.anthropic.baseUrl", GatewayConfig.Egress.DEFAULT_ANTHROPIC_BASE_URL, sources),
+        Optional.ofNullable(at(tree, "egress.defaultMaxTokens")).map(JsonNode::asInt)
+            .orElse(GatewayConfig.Egress.DEFAULT_MAX_TOKENS),
+        positive(tree, "egress.reservationTimeout", GatewayConfig.Egress.DEFAULT_RESERVATION_TIMEOUT, sources),
+        positive(tree, "egress.responseTimeout", GatewayConfig.Egress.DEFAULT_RESPONSE_TIMEOUT, sources),
+        Optional.ofNullable(at(tree, "egress.maxRequestBytes")).map(JsonNode::asInt)
+            .orElse(GatewayConfig.Egress.DEFAULT_MAX_REQUEST_BYTES),
+        prices);
+  }
+
+  /** A provider's base URL: http(s), a host, a path, no credentials, query or fragment. */
+  private static URI providerUrl(JsonNode tree, String key, String fallback, Map<String, String> sources) {
+    URI uri = uri(key, text(tree, key, fallback), sources);
+    boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+    if (!http || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw new ConfigException(key, "must be an http or https URL with a host, and no credentials, query or fragment"
+          + ConfigSchema.from(key, sources));
+    }
+    return uri;
   }
 
   private static GatewayConfig.RuntimeSettings runtime(JsonNode tree, Map<String, String> sources,

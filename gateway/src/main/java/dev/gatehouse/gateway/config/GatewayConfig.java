@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.config;
 
 import dev.gatehouse.gateway.crypto.CryptoProviderChoice;
+import dev.gatehouse.gateway.egress.PriceTable;
 import dev.gatehouse.gateway.keys.SigningAlgorithm;
 import dev.gatehouse.gateway.limit.RateBudget;
 import dev.gatehouse.gateway.mutate.ClientIdentity;
@@ -40,7 +41,8 @@ public record GatewayConfig(
     Detector detector,
     Sessions sessions,
     WebClientSettings webClient,
-    Tracing tracing) {
+    Tracing tracing,
+    Egress egress) {
 
   public static final String DEFAULT_DATA_DIR = ".gatehouse";
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
@@ -59,7 +61,31 @@ public record GatewayConfig(
    */
   public GatewayConfig withUpstream(Upstream other) {
     return new GatewayConfig(dataDir, server, admin, other, database, policyFile, audit, tokens, secrets,
-        limits, socketIo, runtime, detector, sessions, webClient, tracing);
+        limits, socketIo, runtime, detector, sessions, webClient, tracing, egress);
+  }
+
+  /**
+   * The egress listener ({@code dev.gatehouse.gateway.egress}): off unless {@code enabled}.
+   *
+   * @param openaiBaseUrl where OpenAI API calls go, its {@code /v1} path included
+   * @param anthropicBaseUrl where Anthropic Messages API calls go, its {@code /v1} path included
+   * @param defaultMaxTokens output tokens a call reserves when it names no limit
+   * @param reservationTimeout how long an unsettled reservation counts against budgets
+   * @param responseTimeout longest silence from a provider
+   * @param maxRequestBytes largest request body
+   * @param prices the price table
+   */
+  public record Egress(boolean enabled, ListenAddress listen, URI openaiBaseUrl, URI anthropicBaseUrl,
+      int defaultMaxTokens, Duration reservationTimeout, Duration responseTimeout, int maxRequestBytes,
+      PriceTable prices) {
+
+    public static final String DEFAULT_LISTEN = "127.0.0.1:8082";
+    public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+    public static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com/v1";
+    public static final int DEFAULT_MAX_TOKENS = 4096;
+    public static final Duration DEFAULT_RESERVATION_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(120);
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
   }
 
   /**
