@@ -19,6 +19,7 @@ import dev.gatehouse.gateway.admin.AdminAuthenticator;
 import dev.gatehouse.gateway.admin.AlertRoutes;
 import dev.gatehouse.gateway.admin.AuditRoutes;
 import dev.gatehouse.gateway.admin.BlockRoutes;
+import dev.gatehouse.gateway.admin.EgressRoutes;
 import dev.gatehouse.gateway.admin.BootstrapToken;
 import dev.gatehouse.gateway.admin.IssuerRoutes;
 import dev.gatehouse.gateway.admin.KeyRoutes;
@@ -40,6 +41,7 @@ import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
 import dev.gatehouse.gateway.crypto.SignatureProvider;
 import dev.gatehouse.gateway.crypto.SignatureProviders;
+import dev.gatehouse.gateway.egress.Egress;
 import dev.gatehouse.gateway.health.HealthChecks;
 import dev.gatehouse.gateway.isolation.IsolationStage;
 import dev.gatehouse.gateway.keys.JwksHandler;
@@ -166,6 +168,7 @@ public final class Gateway {
   private SocketIoEndpoint socketIo;
   private MainListener main;
   private HttpServer admin;
+  private Egress egress;
   /** The web client of the managed runtime install, when the gateway installed one. */
   private Optional<Path> installedClient = Optional.empty();
   private Optional<ListenerTls> mainTls = Optional.empty();
@@ -298,6 +301,7 @@ public final class Gateway {
           revocations = new RevocationState(vertx, database.pool(), feed, clock);
           blocks = new AddressBlocks(database.pool(), feed, clock);
           signingKeys = new SigningKeys(vertx, database.pool(), provider.blobSealer(), feed, signatureProvider);
+          egress = new Egress(vertx, database.pool(), provider.blobSealer(), feed, config.egress());
           issuers = new IssuerRegistry(vertx, database.pool(), feed, IssuerRegistry.DEFAULT_MIN_REFETCH,
               config.tokens().jwksCacheDuration(), clock);
           // Listen before loading, so no change between the load and the subscription is missed.
@@ -320,7 +324,9 @@ public final class Gateway {
         .compose(v -> {
           TokenVerifier verifier = new TokenVerifier(config.tokens().settings(), signingKeys, issuers, revocations, clock);
           reloader = new NodeReload(vertx, reloadSource, policy, limiters, liveRules);
-          return listenMain(verifier).compose(x -> listenAdmin(verifier));
+          return listenMain(verifier).compose(x -> listenAdmin(verifier))
+              .compose(x -> egress.listen(new DecisionAudit(decisions.apply(auditWriter)))
+                  .recover(failure -> Future.failedFuture(bindFailure("egress.listen", config.egress().listen(), failure))));
         })
         .map(v -> {
           LOG.info("gatehouse ready: main={} admin={} runtime={} node={}", address(main.port(), config.server().listen()),
@@ -502,6 +508,7 @@ public final class Gateway {
         new BlockRoutes(blocks),
         new ReloadRoutes(reloader),
         new RuleRoutes(liveRules, new RuleSettingsStore(database.pool())),
+        new EgressRoutes(egress),
         new OpenApiRoutes()));
     adminRouter = router;
     return listen("admin.listen", config.admin().listen(), adminTls, AccessLog.around("admin", router),
@@ -553,6 +560,11 @@ public final class Gateway {
     return config;
   }
 
+  /** This node's egress: credentials, provider keys, budgets, and the listener's port when {@code egress.enabled}. */
+  public Egress egress() {
+    return egress;
+  }
+
   /** Reloads the route policy, the detection rules and the rate budgets ({@link NodeReload}). */
   public Future<NodeReload.Outcome> reload() {
     return reloader.reload();
@@ -601,7 +613,8 @@ public final class Gateway {
     if (revocations != null) {
       revocations.stop();
     }
-    return Future.join(mainDown, adminDown)
+    Future<Void> egressDown = egress == null ? Future.succeededFuture() : egress.close();
+    return Future.join(mainDown, adminDown, egressDown)
         .transform(ignored -> auditWriter == null ? Future.succeededFuture() : auditWriter.close())
         .transform(ignored -> detector == null ? Future.succeededFuture() : detector.stop())
         .transform(ignored -> webhook.isEmpty() ? Future.succeededFuture() : webhook.get().close())

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.testsupport;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,9 +26,12 @@ import java.util.regex.Pattern;
  *       {@code RESPOND}, the reflection prompt an empty reflection, a JSON-object request
  *       {@code {"echo": marker}};</li>
  *   <li>{@code POST /v1/chat/completions} (image descriptions), JSON or streamed;</li>
- *   <li>{@code POST /v1/embeddings}: deterministic vectors of {@value #DIMENSIONS} numbers.</li>
+ *   <li>{@code POST /v1/embeddings}: deterministic vectors of {@value #DIMENSIONS} numbers;</li>
+ *   <li>{@code POST /v1/messages} (Anthropic's Messages API), JSON or streamed.</li>
  * </ul>
- * Every request is recorded.
+ * Every answer reports 10 input and 10 output tokens (embeddings: 5 input). Every request is
+ * recorded. After {@link #holdStreams()}, a streamed answer sends its first event and then waits
+ * for {@link #releaseStreams()} before the rest.
  */
 public final class StandInModel implements AutoCloseable {
 
@@ -37,7 +41,7 @@ public final class StandInModel implements AutoCloseable {
   public static final String API_KEY = "sk-stand-in-model-key";
 
   /** One request as the stand-in received it. */
-  public record Received(String method, String path, String authorization, JsonObject body) {}
+  public record Received(String method, String path, String authorization, String apiKey, JsonObject body) {}
 
   private static final Pattern RECEIVED = Pattern.compile("# Received Message\\n[^\\n:]*: ([^\\n]*)");
   private static final Pattern MARK = Pattern.compile("\\bMARK[0-9A-Za-z_-]*");
@@ -46,6 +50,7 @@ public final class StandInModel implements AutoCloseable {
   private final HttpServer server;
   private final List<Received> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong sequence = new AtomicLong();
+  private volatile Promise<Void> streamGate;
 
   public StandInModel() throws Exception {
     server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
@@ -74,7 +79,8 @@ public final class StandInModel implements AutoCloseable {
         body = new JsonObject();
       }
       String path = request.path().startsWith("/v1") ? request.path().substring(3) : request.path();
-      requests.add(new Received(request.method().name(), path, request.getHeader("Authorization"), body));
+      requests.add(new Received(request.method().name(), path, request.getHeader("Authorization"),
+          request.getHeader("x-api-key"), body));
       HttpServerResponse response = request.response();
       switch (request.method().name() + " " + path) {
         case "GET /models" -> json(response, new JsonObject().put("object", "list").put("data", new JsonArray()
@@ -82,6 +88,7 @@ public final class StandInModel implements AutoCloseable {
         case "POST /responses" -> responses(response, body);
         case "POST /chat/completions" -> chat(response, body);
         case "POST /embeddings" -> embeddings(response, body);
+        case "POST /messages" -> messages(response, body);
         default -> response.setStatusCode(404).end(new JsonObject().put("error", new JsonObject()
             .put("message", "no route").put("type", "invalid_request_error")).encode());
       }
@@ -209,6 +216,55 @@ public final class StandInModel implements AutoCloseable {
         .put("usage", new JsonObject().put("prompt_tokens", 5).put("total_tokens", 5)));
   }
 
+  private void messages(HttpServerResponse response, JsonObject body) {
+    String text = answer(body);
+    String id = "msg_" + sequence.incrementAndGet();
+    if (!body.getBoolean("stream", false)) {
+      json(response, new JsonObject().put("id", id).put("type", "message").put("role", "assistant")
+          .put("model", body.getString("model"))
+          .put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", text)))
+          .put("stop_reason", "end_turn")
+          .put("usage", new JsonObject().put("input_tokens", 10).put("output_tokens", 10)));
+      return;
+    }
+    StringBuilder events = new StringBuilder();
+    named(events, "message_start", new JsonObject().put("type", "message_start").put("message", new JsonObject()
+        .put("id", id).put("type", "message").put("role", "assistant").put("model", body.getString("model"))
+        .put("content", new JsonArray())
+        .put("usage", new JsonObject().put("input_tokens", 10).put("output_tokens", 1))));
+    named(events, "content_block_start", new JsonObject().put("type", "content_block_start").put("index", 0)
+        .put("content_block", new JsonObject().put("type", "text").put("text", "")));
+    for (String chunk : chunks(text)) {
+      named(events, "content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", 0)
+          .put("delta", new JsonObject().put("type", "text_delta").put("text", chunk)));
+    }
+    named(events, "content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", 0));
+    named(events, "message_delta", new JsonObject().put("type", "message_delta")
+        .put("delta", new JsonObject().put("stop_reason", "end_turn"))
+        .put("usage", new JsonObject().put("output_tokens", 10)));
+    named(events, "message_stop", new JsonObject().put("type", "message_stop"));
+    stream(response, events.toString());
+  }
+
+  private static void named(StringBuilder events, String name, JsonObject event) {
+    events.append("event: ").append(name).append('\n');
+    event(events, event);
+  }
+
+  /** From now on, a streamed answer stops after its first event until {@link #releaseStreams()}. */
+  public void holdStreams() {
+    streamGate = Promise.promise();
+  }
+
+  /** Lets held streams finish, and later ones stream at once. */
+  public void releaseStreams() {
+    Promise<Void> gate = streamGate;
+    streamGate = null;
+    if (gate != null) {
+      vertx.runOnContext(v -> gate.tryComplete());
+    }
+  }
+
   private static List<String> chunks(String text) {
     int size = Math.max(1, (text.length() + 2) / 3);
     List<String> out = new java.util.ArrayList<>();
@@ -222,8 +278,16 @@ public final class StandInModel implements AutoCloseable {
     events.append("data: ").append(event.encode()).append("\n\n");
   }
 
-  private static void stream(HttpServerResponse response, String events) {
-    response.putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache").end(events);
+  private void stream(HttpServerResponse response, String events) {
+    response.putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+    Promise<Void> gate = streamGate;
+    if (gate == null) {
+      response.end(events);
+      return;
+    }
+    int first = events.indexOf("\n\n") + 2;
+    response.setChunked(true).write(events.substring(0, first));
+    gate.future().onComplete(v -> response.end(events.substring(first)));
   }
 
   private static void json(HttpServerResponse response, JsonObject body) {
