@@ -187,6 +187,18 @@ class EgressListenerIT {
   }
 
   @Test
+  @Tag("T-DOS-020")
+  void a_call_is_refused_when_the_budget_state_cannot_be_read() throws Exception {
+    assertEquals(204, fixture.admin.put("/admin/v1/workspaces/" + workspace + "/budget",
+        new JsonObject().put("window", "1d").put("maxRequests", 100)).statusCode());
+    fixture.database.close();
+    HttpResponse<String> refused = client.openAi("/v1/chat/completions", credential, chat(false));
+    assertEquals(503, refused.statusCode());
+    assertEquals("budget_unavailable", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
+    assertEquals(0, provider.received().size(), "nothing is forwarded without budget state");
+  }
+
+  @Test
   void each_call_and_each_refusal_is_an_egress_audit_event_with_the_model_call() throws Exception {
     assertEquals(200, client.openAi("/v1/chat/completions", credential, chat(false)).statusCode());
     assertEquals(401, client.openAi("/v1/chat/completions", "not-a-credential", chat(false)).statusCode());
