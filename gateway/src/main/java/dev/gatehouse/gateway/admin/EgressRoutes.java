@@ -47,6 +47,8 @@ public final class EgressRoutes implements AdminRoutes {
 
   static final String WORKSPACE = AdminApi.PREFIX + "/workspaces/:id";
   static final String USAGE = AdminApi.PREFIX + "/egress/usage";
+  /** The query parameters of the usage listing. */
+  static final Set<String> USAGE_PARAMETERS = Set.of("workspace", "agent", "since");
   /** Usage listed by default: this many days back. */
   static final int DEFAULT_USAGE_DAYS = 30;
   /** An agent id: what elizaOS uses (UUIDs) and any other runtime's plain ids. */
@@ -188,8 +190,7 @@ public final class EgressRoutes implements AdminRoutes {
       AdminReplies.error(ctx, ErrorBody.FORBIDDEN);
       return;
     }
-    Set<String> allowed = Set.of("workspace", "agent", "since");
-    if (!allowed.containsAll(ctx.queryParams().names())) {
+    if (!USAGE_PARAMETERS.containsAll(ctx.queryParams().names())) {
       AdminReplies.refuse(ctx, 400, "invalid_request");
       return;
     }

@@ -87,6 +87,7 @@ public final class IsolationStage {
   private final CharacterDeployment characters;
   private final long maxBody;
   private final Set<String> plugins;
+  private final ProviderSecretSwap providerSecrets;
 
   /** Whether a workspace's runtime already holds an agent under an id (a failed future: cannot tell). */
   @FunctionalInterface
@@ -98,13 +99,16 @@ public final class IsolationStage {
    * @param maxBodySize {@code server.maxBodySize}: no body over it is read, even below the inspection cap
    * @param plugins the plugin allowlist ({@code runtime.plugins}): npm package names
    * @param runtimeAgents asked before a sealed character claims an id nobody owns
+   * @param providerSecrets applied to every character deployed, and to every change of an agent's
+   *     character ({@code {agentId}} in the path) on a route whose body may carry secrets
    */
   public IsolationStage(Vertx vertx, OwnershipRegistry registry, CharacterSealer sealer, long maxBodySize,
-      Set<String> plugins, RuntimeAgentLookup runtimeAgents) {
+      Set<String> plugins, RuntimeAgentLookup runtimeAgents, ProviderSecretSwap providerSecrets) {
     this.registry = registry;
     this.maxBody = Math.min(MAX_INSPECTED_BODY, maxBodySize);
     this.characters = new CharacterDeployment(vertx, sealer, registry, runtimeAgents);
     this.plugins = Set.copyOf(plugins);
+    this.providerSecrets = providerSecrets;
   }
 
   /**
@@ -118,7 +122,8 @@ public final class IsolationStage {
     AuditIds bound = new AuditIds(match.params().size());
     return checkPath(caller, rules, match)
         .compose(v -> checkQuery(caller, rules, target, bound))
-        .compose(forwardTarget -> body(caller, rules, request, bound)
+        .compose(forwardTarget -> body(caller, rules, request, bound,
+                Optional.ofNullable(match.params().get("agentId")).map(QueryStringDecoder::decodeComponent))
             .map(body -> (Outcome) new Forward(forwardTarget,
                 new ForwardPlan(body, new ResponseFilter(registry, caller.workspace(), caller.entity(), rules.response()),
                     !rules.response().lists().isEmpty() || !rules.response().record().isEmpty()),
@@ -175,7 +180,8 @@ public final class IsolationStage {
     });
   }
 
-  private Future<Optional<Buffer>> body(Caller caller, Isolation rules, HttpServerRequest request, AuditIds bound) {
+  private Future<Optional<Buffer>> body(Caller caller, Isolation rules, HttpServerRequest request, AuditIds bound,
+      Optional<String> pathAgent) {
     if (rules.body().isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -191,7 +197,10 @@ public final class IsolationStage {
       } catch (IOException e) {
         return Future.failedFuture(Refusal.badRequest("body_not_json"));
       }
-      return rewrite(caller, body, json, bound, request.method() == HttpMethod.POST)
+      boolean creating = request.method() == HttpMethod.POST;
+      return rewrite(caller, body, json, bound, creating)
+          .compose(rewritten -> creating || pathAgent.isEmpty() ? Future.succeededFuture(rewritten)
+              : changeProviderSecrets(caller, body, rewritten, pathAgent.get()))
           .map(rewritten -> Optional.of(Buffer.buffer(writeBytes(rewritten))));
     });
   }
@@ -315,12 +324,26 @@ public final class IsolationStage {
         if (character.isMissingNode()) {
           return Future.succeededFuture();
         }
-        return characters.prepare(caller.workspace(), character).map(prepared -> {
-          replace(json, pointer, prepared.character());
-          bound.put("agentId", prepared.agentId());
-          return null;
-        });
+        return characters.prepare(caller.workspace(), character)
+            .compose(prepared -> providerSecrets.apply(caller.workspace(), prepared.agentId(), prepared.character(), true)
+                .map(prepared))
+            .map(prepared -> {
+              replace(json, pointer, prepared.character());
+              bound.put("agentId", prepared.agentId());
+              return null;
+            });
       });
+    }
+    return chain.map(json);
+  }
+
+  /** A change of agent {@code agentId}: each secrets-bearing part of it passes the provider secret swap. */
+  private Future<ObjectNode> changeProviderSecrets(Caller caller, Isolation.Body rules, ObjectNode json, String agentId) {
+    Future<Void> chain = Future.succeededFuture();
+    for (JsonPointer pointer : rules.secrets()) {
+      if (json.at(pointer) instanceof ObjectNode character) {
+        chain = chain.compose(v -> providerSecrets.apply(caller.workspace(), agentId, character, false));
+      }
     }
     return chain.map(json);
   }

@@ -41,9 +41,11 @@ import dev.gatehouse.gateway.config.GatewayConfig;
 import dev.gatehouse.gateway.config.ListenAddress;
 import dev.gatehouse.gateway.crypto.SignatureProvider;
 import dev.gatehouse.gateway.crypto.SignatureProviders;
+import dev.gatehouse.gateway.egress.CharacterEgress;
 import dev.gatehouse.gateway.egress.Egress;
 import dev.gatehouse.gateway.health.HealthChecks;
 import dev.gatehouse.gateway.isolation.IsolationStage;
+import dev.gatehouse.gateway.isolation.ProviderSecretSwap;
 import dev.gatehouse.gateway.keys.JwksHandler;
 import dev.gatehouse.gateway.keys.SigningKeys;
 import dev.gatehouse.gateway.limit.BodyLimit;
@@ -370,8 +372,9 @@ public final class Gateway {
 
   private ManagedRuntime.Options runtimeOptions(Path installDir, Path runtimeData, String tag) {
     GatewayConfig.RuntimeSettings settings = config.runtime();
+    // With egress on, no runtime inherits a provider key: its agents get egress credentials instead.
     return new ManagedRuntime.Options(installDir, runtimeData, settings.startTimeout(), settings.heapLimitMiB(), tag,
-        settings.environment());
+        config.egress().enabled() ? CharacterEgress.withoutProviderSettings(settings.environment()) : settings.environment());
   }
 
   private Future<Void> scheduleRetention() {
@@ -435,7 +438,8 @@ public final class Gateway {
         new BearerAuthenticator(verifier),
         policy::get,
         new IsolationStage(vertx, ownership, keyProvider.characterSealer(), config.server().maxBodySize(),
-            config.runtime().plugins(), new RuntimeAgents(runtimes, proxy)::has),
+            config.runtime().plugins(), new RuntimeAgents(runtimes, proxy)::has,
+            egress.enabled() ? new CharacterEgress(egress.credentials(), egress::agentBaseUrl) : ProviderSecretSwap.NONE),
         new HeaderMutator(),
         proxy,
         runtimes,

@@ -43,7 +43,8 @@ class AdminApiDocumentIT {
       "GET /admin/v1/audit/verify", AuditRoutes.VERIFY_PARAMETERS,
       "GET /admin/v1/audit/verify/plan", AuditRoutes.VERIFY_PARAMETERS,
       "GET /admin/v1/alerts", AlertRoutes.LIST_PARAMETERS,
-      "GET /admin/v1/tokens", TokenRoutes.LIST_PARAMETERS);
+      "GET /admin/v1/tokens", TokenRoutes.LIST_PARAMETERS,
+      "GET /admin/v1/egress/usage", EgressRoutes.USAGE_PARAMETERS);
 
   @TempDir
   static Path dataDir;
