@@ -3,6 +3,8 @@ package dev.gatehouse.gateway;
 import dev.gatehouse.gateway.cli.AlertsCommand;
 import dev.gatehouse.gateway.cli.AuditCommand;
 import dev.gatehouse.gateway.cli.BlockCommand;
+import dev.gatehouse.gateway.cli.EgressCommand;
+import dev.gatehouse.gateway.cli.UsageCommand;
 import dev.gatehouse.gateway.cli.CompletionCommand;
 import dev.gatehouse.gateway.cli.ConfigCommand;
 import dev.gatehouse.gateway.cli.DetectCommand;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Command;
     description = "Security gateway for agent runtimes: token-scoped access, workspace isolation, "
         + "sealed secrets and a tamper-evident audit trail in front of an elizaOS server.",
     subcommands = {ServeCommand.class, ConfigCommand.class, WorkspaceCommand.class, TokenCommand.class, KeysCommand.class, AuditCommand.class,
-        AlertsCommand.class, RulesCommand.class, BlockCommand.class, DetectCommand.class, SecretsCommand.class, CompletionCommand.class,
+        AlertsCommand.class, RulesCommand.class, BlockCommand.class, EgressCommand.class, UsageCommand.class, DetectCommand.class, SecretsCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
     footer = {
         "",
