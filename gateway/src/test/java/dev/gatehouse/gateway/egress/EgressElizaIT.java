@@ -112,7 +112,7 @@ class EgressElizaIT {
   }
 
   @Test
-  @Tag("T-EGR-001")
+  @Tag("T-SEC-020")
   void the_agent_answers_and_the_real_key_never_reaches_the_runtime() throws Exception {
     AdminClient admin = new AdminClient(gateway);
     String workspace = admin.createWorkspace("egress-e2e");
