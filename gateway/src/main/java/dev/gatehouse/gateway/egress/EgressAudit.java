@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Records each model call and each refusal of the egress listener as one {@code egress} audit
  * event: subject {@code agent:<agent>}, the workspace, the credential's public id as token id, the
- * caller's address, route id and provider path, status, latency, bytes, and the model call (agent,
+ * caller's address and user agent, route id and provider path, status, latency, bytes, and the model call (agent,
  * provider, model, tokens, cost). Never a prompt, a completion, a key or a credential.
  */
 final class EgressAudit {
@@ -41,6 +41,7 @@ final class EgressAudit {
         .requestId(call.requestId)
         .status(status >= AuditEvent.MIN_STATUS && status <= AuditEvent.MAX_STATUS ? status : null)
         .method(request.method().name())
+        .userAgent(request.getHeader("User-Agent"))
         .latencyMicros((System.nanoTime() - call.startedNanos) / 1_000)
         .bytes(request.bytesRead(), request.response().bytesWritten());
     if (call.clientAddress != null && AuditEvent.CLIENT_ADDRESS_PATTERN.matcher(call.clientAddress).matches()) {

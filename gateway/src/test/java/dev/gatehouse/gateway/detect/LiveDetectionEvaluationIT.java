@@ -25,9 +25,14 @@ import dev.gatehouse.gateway.store.MigrationSet;
 import dev.gatehouse.gateway.testsupport.Await;
 import dev.gatehouse.gateway.testsupport.Claims;
 import dev.gatehouse.gateway.testsupport.GatewayFixture;
+import dev.gatehouse.gateway.testsupport.StandInModel;
 import dev.gatehouse.gateway.testsupport.TestGateways;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,6 +113,15 @@ class LiveDetectionEvaluationIT {
   @TempDir
   static Path dataDir;
   static GatewayFixture node;
+  /** The model provider behind the egress listener. */
+  static StandInModel provider;
+  /** Each model-calling agent's current egress credential, and its public id. */
+  static final Map<String, String> CREDENTIALS = new HashMap<>();
+  static final Map<String, String> CREDENTIAL_IDS = new HashMap<>();
+  /** Agents per workspace that call the model (the first ones of {@link #AGENTS}). */
+  static final int MODEL_AGENTS = 3;
+  /** The address of every workspace's runtime as the egress listener sees it. */
+  static final String RUNTIME_ADDRESS = "127.0.0.1";
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   static final Random RANDOM = new Random(SEED);
 
@@ -141,7 +155,9 @@ class LiveDetectionEvaluationIT {
 
   @BeforeAll
   static void driveTheGateway() throws Exception {
+    provider = new StandInModel();
     node = GatewayFixture.start(dataDir, "server.trustedProxies=127.0.0.1/32",
+        "egress.enabled=true", "egress.listen=127.0.0.1:0", "egress.openai.baseUrl=" + provider.baseUrl(),
         "policy.file=" + Path.of("src", "test", "resources", "policies", "detection-eval.yaml"),
         // 18 days of traffic are sent in about a minute: the address and token budgets are raised so
         // that the compression alone refuses nothing; the failed-authentication budget keeps its burst
@@ -155,6 +171,10 @@ class LiveDetectionEvaluationIT {
       workspaces.add(ws);
       agents.put(ws, claim(ws, ResourceKind.AGENT, AGENTS));
       memories.put(ws, claim(ws, ResourceKind.MEMORY, MEMORIES));
+      node.admin.put("/admin/v1/workspaces/" + ws + "/provider-keys/openai", new JsonObject().put("key", "sk-eval"));
+      for (int a = 0; a < MODEL_AGENTS; a++) {
+        issueCredential(ws, agents.get(ws).get(a));
+      }
     }
     String ops = node.admin.createWorkspace("eval-ops");
     Map<String, String> staleTokens = new HashMap<>();
@@ -174,6 +194,7 @@ class LiveDetectionEvaluationIT {
     background(staleTokens, afterExpiry);
     operators(ops);
     serviceAccounts();
+    modelCalls();
     long backgroundDone = System.nanoTime();
     attacks(ops, afterExpiry);
     lookalikes(afterExpiry);
@@ -200,6 +221,9 @@ class LiveDetectionEvaluationIT {
   static void stop() throws Exception {
     if (node != null) {
       node.close();
+    }
+    if (provider != null) {
+      provider.close();
     }
   }
 
@@ -390,6 +414,12 @@ class LiveDetectionEvaluationIT {
       dormantReturn(i, at(17, 10 + i, 0));
       revokedReplay(at(14 + i, 11, 0), afterExpiry);
       expiredReplay(at(15 + i, 20, 0), afterExpiry);
+    }
+    for (int i = 0; i < 2; i++) {
+      runawayAgent(i, at(10 + i, 15, 0));
+      egressCredentialReplay(i, at(11 + i, 21, 0));
+      stolenEgressCredential(i, at(12 + i, 7, 30));
+      expensiveModel(i, at(13 + i, 14, 45));
     }
     slowEnumeration(at(16, 8, 0));
     slowBulkReads(at(16, 13, 0));
@@ -821,6 +851,129 @@ class LiveDetectionEvaluationIT {
     lookalike("expired token retried 3 times", "D01", "client_address=198.51.100.16");
     lookalike("expired token retried, then refreshed", "D04", "client_address=198.51.100.16");
     lookalike("two retries after logout", "D13", "client_address=198.51.100.17");
+    // A redeploy: the agent's credential is replaced while two of its calls are on the way (D22 needs 3).
+    String redeployed = agents.get(workspaces.get(1)).get(2);
+    String old = CREDENTIALS.get(redeployed);
+    node.admin.delete("/admin/v1/workspaces/" + workspaces.get(1) + "/egress-credentials/"
+        + CREDENTIAL_IDS.get(redeployed));
+    issueCredential(workspaces.get(1), redeployed);
+    key = step(null, t.plusSeconds(4800));
+    for (int i = 0; i < 2; i++) {
+      modelCall(key, RUNTIME_ADDRESS, old, usualModel(workspaces.get(1), 2), 200);
+    }
+    lookalike("two calls in flight during a redeploy", "D22", "client_address=" + RUNTIME_ADDRESS);
+  }
+
+  // ------------------------------------------------------------------ model calls
+
+  static void issueCredential(String ws, String agent) throws Exception {
+    JsonObject issued = node.admin.post("/admin/v1/workspaces/" + ws + "/egress-credentials",
+        new JsonObject().put("agent", agent));
+    CREDENTIALS.put(agent, issued.getString("credential"));
+    CREDENTIAL_IDS.put(agent, issued.getString("id"));
+  }
+
+  static String workspaceOf(String agent) {
+    return agents.entrySet().stream().filter(e -> e.getValue().contains(agent)).findFirst().orElseThrow().getKey();
+  }
+
+  /**
+   * One chat completion through the egress listener from {@code from} (a loopback address the
+   * socket binds), with a prompt of {@code promptChars} characters (the stand-in counts long
+   * prompts at four characters a token); its status.
+   */
+  static int modelCall(String step, String from, String credential, String model, int promptChars) throws Exception {
+    byte[] body = new JsonObject().put("model", model).put("max_tokens", 64).put("messages", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "x".repeat(promptChars)))).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(from, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", node.gateway.egress().port().orElseThrow()), 5_000);
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " + step
+          + "\r\nAuthorization: Bearer " + credential + "\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return Integer.parseInt(answer.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3));
+    }
+  }
+
+  /** The model each background agent uses: the third agent of the first workspace the larger one. */
+  static String usualModel(String ws, int a) {
+    return workspaces.indexOf(ws) == 0 && a == 2 ? "gpt-4o" : "gpt-4o-mini";
+  }
+
+  /**
+   * {@value #MODEL_AGENTS} agents per workspace call the model from their runtime every day: once
+   * at night and, on weekdays, in 3 working-hour steps of 1–2 calls with short prompts.
+   */
+  static void modelCalls() throws Exception {
+    for (int day = 0; day < DAYS; day++) {
+      boolean weekend = day % 7 >= 5;
+      for (String ws : workspaces) {
+        for (int a = 0; a < MODEL_AGENTS; a++) {
+          String agent = agents.get(ws).get(a);
+          modelCall(step(null, at(day, 3, RANDOM.nextInt(60))), RUNTIME_ADDRESS, CREDENTIALS.get(agent),
+              usualModel(ws, a), 200);
+          for (int s = 0; weekend ? s < 0 : s < 3; s++) {
+            String key = step(null, at(day, 9 + 3 * s, RANDOM.nextInt(60)));
+            for (int c = 1 + RANDOM.nextInt(2); c > 0; c--) {
+              modelCall(key, RUNTIME_ADDRESS, CREDENTIALS.get(agent), usualModel(ws, a), 200 + RANDOM.nextInt(600));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** A hijacked agent in a loop: 40 calls with 16,000-character prompts (about 160,000 tokens) at once. */
+  static void runawayAgent(int i, Instant at) throws Exception {
+    String id = attack("runaway-agent", "D21");
+    String ws = workspaces.get(i);
+    String agent = agents.get(ws).get(0);
+    String key = step(id, at);
+    for (int c = 0; c < 40; c++) {
+      modelCall(key, RUNTIME_ADDRESS, CREDENTIALS.get(agent), usualModel(ws, 0), 16_000);
+    }
+  }
+
+  /** A revoked egress credential, copied out of a runtime, tried 4 times from another host. */
+  static void egressCredentialReplay(int i, Instant at) throws Exception {
+    String id = attack("egress-credential-replay", "D22");
+    String ws = workspaces.get(i);
+    String agent = agents.get(ws).get(MODEL_AGENTS + i);
+    issueCredential(ws, agent);
+    node.admin.delete("/admin/v1/workspaces/" + ws + "/egress-credentials/" + CREDENTIAL_IDS.get(agent));
+    String from = "127.0.0." + (10 + i);
+    for (int r = 0; r < 4; r++) {
+      modelCall(step(id, at.plusSeconds(20L * r)), from, CREDENTIALS.get(agent), "gpt-4o-mini", 200);
+    }
+    expectLive(id, "D22", "client_address=" + from);
+  }
+
+  /** An agent's valid credential used from another host, after days of use from its runtime. */
+  static void stolenEgressCredential(int i, Instant at) throws Exception {
+    String id = attack("egress-credential-stolen", "D23");
+    String ws = workspaces.get(i);
+    String agent = agents.get(ws).get(1);
+    String key = step(id, at);
+    for (int r = 0; r < 2; r++) {
+      modelCall(key, "127.0.0." + (20 + i), CREDENTIALS.get(agent), usualModel(ws, 1), 200);
+    }
+  }
+
+  /** A hijacked agent turns to an expensive model its workspace never used. */
+  static void expensiveModel(int i, Instant at) throws Exception {
+    String id = attack("expensive-model", "D24");
+    String ws = workspaces.get(i);
+    String agent = agents.get(ws).get(1);
+    String key = step(id, at);
+    for (int r = 0; r < 2; r++) {
+      modelCall(key, RUNTIME_ADDRESS, CREDENTIALS.get(agent), List.of("o1-pro", "gpt-4.5-preview").get(i), 200);
+    }
   }
 
   static void lookalike(String family, String rule, String entity) {

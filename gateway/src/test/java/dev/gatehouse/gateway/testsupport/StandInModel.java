@@ -100,6 +100,15 @@ public final class StandInModel implements AutoCloseable {
   }
 
   /** The text of the last user message, or of the whole request. */
+  /**
+   * Input tokens a chat completion reports: a prompt of 1,000 characters or more counts at four
+   * characters a token (so a test can drive a token spike), a shorter one as 10.
+   */
+  static int promptTokens(JsonObject body) {
+    int length = prompt(body).length();
+    return length >= 1_000 ? length / 4 : 10;
+  }
+
   private static String prompt(JsonObject body) {
     Object input = body.getValue("input");
     if (input instanceof String text) {
@@ -178,7 +187,9 @@ public final class StandInModel implements AutoCloseable {
     String text = answer(body);
     String id = "chatcmpl_" + sequence.incrementAndGet();
     long created = System.currentTimeMillis() / 1000;
-    JsonObject usage = new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 10).put("total_tokens", 20);
+    int promptTokens = promptTokens(body);
+    JsonObject usage = new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", 10)
+        .put("total_tokens", promptTokens + 10);
     if (!body.getBoolean("stream", false)) {
       json(response, new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
           .put("model", body.getString("model"))
