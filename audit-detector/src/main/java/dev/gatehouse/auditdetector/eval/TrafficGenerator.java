@@ -32,6 +32,15 @@ import java.util.function.Consumer;
  * One service account per workspace polls once a minute around the clock. Three operators use
  * the admin plane on weekdays 09–17 UTC and, on 1 % of days, once at night (on call). Events go to
  * two nodes and arrive up to {@link #MAX_ARRIVAL_JITTER} after their event time.
+ *
+ * <p>Model calls (egress events): {@link #CHAT_AGENTS} agents per workspace call the model from the
+ * workspace's runtime address, about every 4 minutes during the workspace's working hours on
+ * weekdays and every 30 minutes around the clock, 500–3,500 input and 50–650 output tokens, one
+ * in five an embedding; on 2 % of agent-days an ingestion batch of 40 embedding calls in 10
+ * minutes; 0.1 % of calls refused for budget; on 1 % of agent-days a redeploy rotates the agent's
+ * credential and one or two calls in flight are refused as revoked; on day 12 one workspace adopts
+ * a new model on purpose. These draws use their own random source, so the rest of the traffic is
+ * what it was before model calls existed.
  */
 public final class TrafficGenerator {
 
@@ -51,6 +60,17 @@ public final class TrafficGenerator {
   public static final Instant START = Instant.parse("2025-03-03T00:00:00Z");
 
   private static final long EXFIL_SEED = 0x5EEDD012L;
+  private static final long EGRESS_SEED = 0x5EED0E61L;
+  /** Agents per workspace that call the model. */
+  public static final int CHAT_AGENTS = 6;
+  private static final String[][] WORKSPACE_MODELS = {{"gpt-4o-mini", "gpt-4o"}, {"gpt-4o-mini"}};
+  private static final String EMBEDDING_MODEL = "text-embedding-3-small";
+  /** The model one workspace adopts on purpose on {@link #ADOPTION_DAY}. */
+  private static final String ADOPTED_MODEL = "gpt-4.1-mini";
+  private static final int ADOPTION_DAY = 12;
+  /** Models a hijacked agent turns to (D24), one per attack. */
+  private static final String[] EXPENSIVE_MODELS = {"o1-pro", "gpt-4.5-preview", "o3-pro", "claude-opus-4-1",
+      "gpt-5-pro", "o1-preview", "claude-3-opus", "gpt-4-32k", "o3-deep-research", "gpt-4-turbo"};
   /** Bytes of one response in a D12 attack: 40 MB, so the 13th of an hour crosses 500 MB. */
   private static final long EXFIL_RESPONSE_BYTES = 40_000_000L;
   private static final int[] TIME_ZONES = {0, 1, -5, -8, 5, 9};
@@ -81,6 +101,8 @@ public final class TrafficGenerator {
    * rest of the traffic, as it was.
    */
   private final Random exfilRandom;
+  /** Draws for model calls and their attacks only, for the same reason. */
+  private final Random egressRandom;
   private final List<User> users = new ArrayList<>();
   private final List<InjectedAttack> attacks = new ArrayList<>();
   private final PriorityQueue<Pending> pending = new PriorityQueue<>(Comparator.comparingLong(Pending::arrivalMicros));
@@ -107,6 +129,7 @@ public final class TrafficGenerator {
     this.days = days;
     this.random = new Random(seed);
     this.exfilRandom = new Random(seed ^ EXFIL_SEED);
+    this.egressRandom = new Random(seed ^ EGRESS_SEED);
     for (int w = 0; w < WORKSPACES; w++) {
       for (int u = 0; u < usersPerWorkspace; u++) {
         String office = u < usersPerWorkspace / 3 ? "172.16." + w + "." + (1 + u / OFFICE_SIZE) : null;
@@ -137,6 +160,7 @@ public final class TrafficGenerator {
     for (int day = 0; day < days; day++) {
       Instant dayStart = START.plus(Duration.ofDays(day));
       background(day, dayStart);
+      modelCalls(day, dayStart);
       attackPlan.get(day).forEach(Runnable::run);
       drain(micros(dayStart.plus(Duration.ofDays(1))), sink);
     }
@@ -171,6 +195,81 @@ public final class TrafficGenerator {
     if (random.nextDouble() < 0.01) {
       emit(adminAction("ops.admin" + random.nextInt(3)), dayStart.plusSeconds(3600 + random.nextInt(4 * 3600)), null, 0);
     }
+  }
+
+  private void modelCalls(int day, Instant dayStart) {
+    boolean weekend = day % 7 >= 5;
+    for (int w = 0; w < WORKSPACES; w++) {
+      String ws = "ws" + w;
+      long localStart = Math.floorMod(8 * 3600L - TIME_ZONES[w] * 3600L, 86_400L);
+      for (int a = 0; a < CHAT_AGENTS; a++) {
+        String agent = ws + "-agent-" + a;
+        for (Instant t = dayStart.plusSeconds(egressRandom.nextInt(1800)); t.isBefore(dayStart.plus(Duration.ofDays(1)));
+            t = t.plusSeconds(900 + egressRandom.nextInt(1800))) {
+          emitEgress(modelCall(ws, agent, runtimeAddress(w), workspaceModel(w, day), false), t);
+        }
+        if (!weekend) {
+          Instant end = dayStart.plusSeconds(localStart + 10 * 3600L);
+          for (Instant t = dayStart.plusSeconds(localStart + egressRandom.nextInt(1800)); t.isBefore(end);
+              t = t.plusMillis((long) (-Math.log(1 - egressRandom.nextDouble()) * 240_000) + 500)) {
+            emitEgress(modelCall(ws, agent, runtimeAddress(w), workspaceModel(w, day), false), t);
+          }
+        }
+        if (egressRandom.nextDouble() < 0.02) {
+          Instant batch = dayStart.plusSeconds(egressRandom.nextInt(86_000));
+          for (int i = 0; i < 40; i++) {
+            emitEgress(modelCall(ws, agent, runtimeAddress(w), EMBEDDING_MODEL, true), batch.plusSeconds(i * 15L));
+          }
+        }
+        if (egressRandom.nextDouble() < 0.01) {
+          Instant redeploy = dayStart.plusSeconds(egressRandom.nextInt(86_000));
+          for (int i = 1 + egressRandom.nextInt(2); i > 0; i--) {
+            emitEgress(egressRefused("egress_credential_revoked", runtimeAddress(w), agent), redeploy.plusSeconds(i));
+          }
+        }
+      }
+    }
+  }
+
+  private String workspaceModel(int w, int day) {
+    double r = egressRandom.nextDouble();
+    if (r < 0.2) {
+      return EMBEDDING_MODEL;
+    }
+    if (w == 1 && day >= ADOPTION_DAY && r < 0.5) {
+      return ADOPTED_MODEL;
+    }
+    String[] models = WORKSPACE_MODELS[w % 2];
+    return models[egressRandom.nextInt(models.length)];
+  }
+
+  /** An allowed model call (0.1 % refused for budget) of {@code agent} with drawn token counts. */
+  private AuditEvent.Builder modelCall(String workspace, String agent, String address, String model, boolean batch) {
+    boolean embedding = model.equals(EMBEDDING_MODEL);
+    long in = embedding && batch ? 2_000 : 500 + egressRandom.nextInt(3_000);
+    long out = embedding ? 0 : 50 + egressRandom.nextInt(600);
+    boolean overBudget = egressRandom.nextDouble() < 0.001;
+    AuditEvent.Builder b = AuditEvent.builder(EventKind.EGRESS, overBudget ? Decision.DENY : Decision.ALLOW,
+            overBudget ? "budget_exceeded" : "allowed")
+        .status(overBudget ? 429 : 200).principal("agent:" + agent, workspace, "eg-" + agent).clientAddress(address)
+        .method("POST").route(embedding ? "egress.openai.embeddings" : "egress.openai.chat_completions",
+            embedding ? "/v1/embeddings" : "/v1/chat/completions");
+    return overBudget ? b.modelCall(agent, "openai", model, 0, 0, 0)
+        : b.modelCall(agent, "openai", model, in, out, (in * 150 + out * 600) / 1_000).bytes(in * 4, out * 4 + 300);
+  }
+
+  private static AuditEvent.Builder egressRefused(String reason, String address, String agent) {
+    return AuditEvent.builder(EventKind.EGRESS, Decision.DENY, reason).status(401).principal(null, null, "eg-" + agent)
+        .clientAddress(address).method("POST").route("egress.openai.chat_completions", "/v1/chat/completions")
+        .modelCall(null, "openai", null, 0, 0, 0);
+  }
+
+  private static String runtimeAddress(int workspace) {
+    return "10.250." + workspace + ".1";
+  }
+
+  private void emitEgress(AuditEvent.Builder builder, Instant at) {
+    emit(builder, at, null, 0, egressRandom);
   }
 
   private void userDay(User user, int day, Instant dayStart) {
@@ -264,6 +363,16 @@ public final class TrafficGenerator {
       int day = FIRST_ATTACK_DAY + exfilRandom.nextInt(days - FIRST_ATTACK_DAY);
       Instant at = START.plus(Duration.ofDays(day)).plusSeconds(3600 + exfilRandom.nextInt(20 * 3600));
       byDay.get(day).add(() -> exfiltration(at));
+    }
+    List<Map.Entry<String, Consumer<Instant>>> egressKinds = List.of(Map.entry("D21", this::runawayAgent),
+        Map.entry("D22", this::revokedCredentialReplay), Map.entry("D23", this::stolenCredential),
+        Map.entry("D24", this::expensiveModel));
+    for (var kind : egressKinds) {
+      for (int i = 0; i < ATTACKS_PER_RULE; i++) {
+        int day = FIRST_ATTACK_DAY + egressRandom.nextInt(days - FIRST_ATTACK_DAY);
+        Instant at = START.plus(Duration.ofDays(day)).plusSeconds(3600 + egressRandom.nextInt(20 * 3600));
+        byDay.get(day).add(() -> kind.getValue().accept(at));
+      }
     }
     return byDay;
   }
@@ -480,6 +589,73 @@ public final class TrafficGenerator {
     emit(allowed(v.subject(), v.workspace(), jtiOf(v, at), v.home(), "GET", "agents-list", "/api/agents", null, null,
         200), at, id, 5 + random.nextInt(46));
     attacks.add(new InjectedAttack(id, "D20", at));
+  }
+
+  /** One agent's egress attack: {@code events} every {@code gapMillis}, the {@code decisive}-th decisive. */
+  private void egressAttack(String ruleId, Instant start, long gapMillis, int decisive, List<AuditEvent.Builder> events) {
+    String id = ruleId + "#" + attackCounter.merge(ruleId, 1, Integer::sum);
+    for (int i = 0; i < events.size(); i++) {
+      Instant at = start.plusMillis(i * gapMillis);
+      emit(events.get(i), at, id, 0, egressRandom);
+      if (i == decisive - 1) {
+        attacks.add(new InjectedAttack(id, ruleId, at));
+      }
+    }
+  }
+
+  /** A hijacked agent calls the model in a loop: 60 calls of about 5,000 tokens, 3 s apart. */
+  private void runawayAgent(Instant at) {
+    int w = egressRandom.nextInt(WORKSPACES);
+    String agent = "ws" + w + "-agent-" + egressRandom.nextInt(CHAT_AGENTS);
+    List<AuditEvent.Builder> events = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      long in = 4_000 + egressRandom.nextInt(1_000);
+      events.add(modelCallOf("ws" + w, agent, runtimeAddress(w), WORKSPACE_MODELS[w % 2][0], in, 800));
+    }
+    egressAttack("D21", at, 3_000, 21, events);
+  }
+
+  /** A revoked or made-up egress credential tried five times from outside. */
+  private void revokedCredentialReplay(Instant at) {
+    String address = "45." + egressRandom.nextInt(256) + "." + egressRandom.nextInt(256) + "." + (1 + egressRandom.nextInt(250));
+    String agent = "ws" + egressRandom.nextInt(WORKSPACES) + "-agent-" + egressRandom.nextInt(CHAT_AGENTS);
+    List<AuditEvent.Builder> events = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      events.add(egressRefused(i % 2 == 0 ? "egress_credential_revoked" : "egress_credential_unknown", address, agent));
+    }
+    egressAttack("D22", at, 20_000, 3, events);
+  }
+
+  /** An agent's valid credential, copied out of its runtime, used from another host. */
+  private void stolenCredential(Instant at) {
+    int w = egressRandom.nextInt(WORKSPACES);
+    String agent = "ws" + w + "-agent-" + egressRandom.nextInt(CHAT_AGENTS);
+    String address = "45." + egressRandom.nextInt(256) + "." + egressRandom.nextInt(256) + "." + (1 + egressRandom.nextInt(250));
+    List<AuditEvent.Builder> events = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      events.add(modelCallOf("ws" + w, agent, address, WORKSPACE_MODELS[w % 2][0], 1_500, 300));
+    }
+    egressAttack("D23", at, 10_000, 1, events);
+  }
+
+  /** A hijacked agent turns to an expensive model its workspace never used. */
+  private void expensiveModel(Instant at) {
+    int w = egressRandom.nextInt(WORKSPACES);
+    String agent = "ws" + w + "-agent-" + egressRandom.nextInt(CHAT_AGENTS);
+    String model = EXPENSIVE_MODELS[(attackCounter.getOrDefault("D24", 0)) % EXPENSIVE_MODELS.length];
+    List<AuditEvent.Builder> events = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      events.add(modelCallOf("ws" + w, agent, runtimeAddress(w), model, 2_000, 500));
+    }
+    egressAttack("D24", at, 30_000, 1, events);
+  }
+
+  private static AuditEvent.Builder modelCallOf(String workspace, String agent, String address, String model, long in,
+      long out) {
+    return AuditEvent.builder(EventKind.EGRESS, Decision.ALLOW, "allowed").status(200)
+        .principal("agent:" + agent, workspace, "eg-" + agent).clientAddress(address).method("POST")
+        .route("egress.openai.chat_completions", "/v1/chat/completions")
+        .modelCall(agent, "openai", model, in, out, (in * 150 + out * 600) / 1_000).bytes(in * 4, out * 4 + 300);
   }
 
   // ---------------------------------------------------------------- events

@@ -40,7 +40,7 @@ public final class RuleLoader {
   public static final String SCHEMA_RESOURCE = "/schema/rule.schema.json";
   /** The shipped rule files, under {@code /rules/} on the classpath. */
   public static final List<String> SHIPPED_FILES = List.of(
-      "authentication.yaml", "tokens.yaml", "access.yaml", "behaviour.yaml", "integrity.yaml");
+      "authentication.yaml", "tokens.yaml", "access.yaml", "behaviour.yaml", "integrity.yaml", "egress.yaml");
 
   private static final String SHIPPED_DIRECTORY = "/rules/";
   private static final Duration DEFAULT_BASELINE_MEMORY = Duration.ofDays(7);

@@ -8,6 +8,7 @@ import dev.gatehouse.auditdetector.rules.RuleDefinition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** One positive and one negative case per shipped rule, at the rule's documented threshold. */
@@ -26,10 +27,10 @@ class ShippedRulesTest {
   }
 
   @Test
-  void shipsNineteenDetectionsWithDistinctIds() {
+  void shipsTwentyThreeDetectionsWithDistinctIds() {
     List<String> ids = Traffic.SHIPPED.stream().map(RuleDefinition::id).toList();
     assertEquals(List.of("D01", "D02", "D03", "D04", "D05", "D07", "D13", "D14", "D15", "D19", "D08", "D09", "D10",
-        "D11", "D16", "D17", "D18", "D12", "D20"), ids);
+        "D11", "D16", "D17", "D18", "D12", "D20", "D21", "D22", "D23", "D24"), ids);
   }
 
   @Test
@@ -376,5 +377,110 @@ class ShippedRulesTest {
       t.list("acme.alice", HOME, at(s(i)));
     }
     assertTrue(t.findings("D20").isEmpty());
+  }
+
+  private static final String RUNTIME = "127.0.0.1";
+
+  /** Two hours of steady use, a 2,000-token call a minute; then {@code burst} calls of 4,000 tokens 3 s apart. */
+  private static Traffic agentUse(int burst) {
+    Traffic t = new Traffic();
+    for (int minute = 0; minute < 120; minute++) {
+      t.modelCall("agent-1", RUNTIME, at(Duration.ofMinutes(minute)), "gpt-4o-mini", 2_000);
+    }
+    for (int i = 0; i < burst; i++) {
+      t.modelCall("agent-1", RUNTIME, at(Duration.ofMinutes(120).plusSeconds(i * 3L)), "gpt-4o-mini", 4_000);
+    }
+    return t;
+  }
+
+  @Test
+  void d21FiresOnARunawayAgentFarAboveItsTokenBaseline() {
+    assertFires(agentUse(30).findings("D21"), "agent=agent-1");
+  }
+
+  @Test
+  void d21IgnoresSteadyUseAndABurstUnderTheFloor() {
+    assertTrue(agentUse(0).findings("D21").isEmpty());
+    assertTrue(agentUse(20).findings("D21").isEmpty(), "80,000 tokens in 5 minutes is under the 100,000 floor");
+  }
+
+  @Test
+  void modelCallsAreLeftToTheEgressRules() {
+    Traffic t = new Traffic();
+    for (int minute = 0; minute < 90; minute++) {
+      t.modelCall("agent-1", RUNTIME, at(Duration.ofMinutes(minute)), "gpt-4o-mini", 500);
+    }
+    Instant busy = at(Duration.ofMinutes(90));
+    for (int i = 0; i < 120; i++) {
+      t.modelCall("agent-1", RUNTIME, busy.plusMillis(i * 500L), "gpt-4o-mini", 500);
+    }
+    for (int i = 2; i < 32; i++) {
+      t.modelCall("agent-" + i, RUNTIME, busy.plusSeconds(60 + i), "gpt-4o-mini", 500);
+    }
+    for (int i = 0; i < 25; i++) {
+      t.overBudget("agent-1", RUNTIME, busy.plusSeconds(100 + i));
+    }
+    for (int i = 0; i < 25; i++) {
+      t.egressRefused(RUNTIME, busy.plusSeconds(130 + i), "egress_credential_unknown");
+    }
+    // Else: D18 (120 calls a minute from agent-1's subject after a quiet hour and a half), D03 (30
+    // agents from the runtime's one address), D02 (25 budget refusals), D01 (25 refused credentials).
+    assertEquals(List.of(), Stream.of("D01", "D02", "D03", "D18").filter(rule -> !t.findings(rule).isEmpty()).toList());
+  }
+
+  @Test
+  void d22FiresOnThreeRefusedEgressCredentialsFromOneAddress() {
+    Traffic t = new Traffic().egressRefused(ATTACKER, at(s(0)), "egress_credential_revoked")
+        .egressRefused(ATTACKER, at(s(60)), "egress_credential_unknown")
+        .egressRefused(ATTACKER, at(s(120)), "egress_credential_revoked");
+    assertFires(t.findings("D22"), "client_address=" + ATTACKER);
+  }
+
+  @Test
+  void d22IgnoresTwoCallsInFlightDuringARevocation() {
+    Traffic t = new Traffic().egressRefused(RUNTIME, at(s(0)), "egress_credential_revoked")
+        .egressRefused(RUNTIME, at(s(2)), "egress_credential_revoked")
+        .egressRefused(RUNTIME, at(Duration.ofMinutes(20)), "egress_credential_revoked");
+    assertTrue(t.findings("D22").isEmpty());
+  }
+
+  @Test
+  void d23FiresWhenAnEstablishedCredentialComesFromAnotherAddress() {
+    Traffic t = new Traffic();
+    for (int minute = 0; minute < 30; minute++) {
+      t.modelCall("agent-1", RUNTIME, at(Duration.ofMinutes(minute)), "gpt-4o-mini", 1_000);
+    }
+    t.modelCall("agent-1", ATTACKER, at(Duration.ofMinutes(31)), "gpt-4o-mini", 1_000);
+    assertFires(t.findings("D23"), "jti=cred-agent-1");
+  }
+
+  @Test
+  void d23StaysQuietForAFreshCredentialAndTheUsualAddress() {
+    Traffic t = new Traffic().modelCall("agent-1", "10.0.0.5", at(s(0)), "gpt-4o-mini", 1_000)
+        .modelCall("agent-1", RUNTIME, at(s(60)), "gpt-4o-mini", 1_000);
+    for (int minute = 2; minute < 60; minute++) {
+      t.modelCall("agent-1", RUNTIME, at(Duration.ofMinutes(minute)), "gpt-4o-mini", 1_000);
+    }
+    assertTrue(t.findings("D23").isEmpty());
+  }
+
+  @Test
+  void d24FiresOnAModelNewToAWorkspaceWithAWeekOfHistory() {
+    Traffic t = new Traffic();
+    for (int day = 0; day < 8; day++) {
+      t.modelCall("agent-1", RUNTIME, at(Duration.ofDays(day)), "gpt-4o-mini", 1_000);
+    }
+    t.modelCall("agent-2", RUNTIME, at(Duration.ofDays(8).plusHours(1)), "o1-pro", 1_000);
+    assertFires(t.findings("D24"), "workspace=acme");
+  }
+
+  @Test
+  void d24StaysQuietDuringTheFirstWeekAndOnKnownModels() {
+    Traffic t = new Traffic().modelCall("agent-1", RUNTIME, at(s(0)), "gpt-4o-mini", 1_000)
+        .modelCall("agent-1", RUNTIME, at(Duration.ofDays(2)), "o1-pro", 1_000);
+    for (int day = 3; day < 10; day++) {
+      t.modelCall("agent-2", RUNTIME, at(Duration.ofDays(day)), day % 2 == 0 ? "o1-pro" : "gpt-4o-mini", 1_000);
+    }
+    assertTrue(t.findings("D24").isEmpty());
   }
 }

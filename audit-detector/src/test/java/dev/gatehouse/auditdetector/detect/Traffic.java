@@ -72,6 +72,32 @@ final class Traffic {
         .clientAddress("192.0.2.1").method("POST").route("admin-tokens", "/admin/v1/tokens"), at);
   }
 
+  /**
+   * An allowed model call of {@code agent} (workspace {@code acme}, credential {@code cred-<agent>})
+   * from {@code address}, of {@code tokens} tokens in all.
+   */
+  Traffic modelCall(String agent, String address, Instant at, String model, long tokens) {
+    return add(AuditEvent.builder(EventKind.EGRESS, Decision.ALLOW, "allowed").status(200)
+        .principal("agent:" + agent, "acme", "cred-" + agent).clientAddress(address).method("POST")
+        .route("egress.openai.chat_completions", "/v1/chat/completions")
+        .modelCall(agent, "openai", model, tokens * 3 / 4, tokens - tokens * 3 / 4, tokens), at);
+  }
+
+  /** A model call of {@code agent} refused because its budget had no room left. */
+  Traffic overBudget(String agent, String address, Instant at) {
+    return add(AuditEvent.builder(EventKind.EGRESS, Decision.DENY, "budget_exceeded").status(429)
+        .principal("agent:" + agent, "acme", "cred-" + agent).clientAddress(address).method("POST")
+        .route("egress.openai.chat_completions", "/v1/chat/completions")
+        .modelCall(agent, "openai", "gpt-4o-mini", 0, 0, 0), at);
+  }
+
+  /** A model call refused for {@code reason} before its credential was accepted. */
+  Traffic egressRefused(String address, Instant at, String reason) {
+    return add(AuditEvent.builder(EventKind.EGRESS, Decision.DENY, reason).status(401).clientAddress(address)
+        .method("POST").route("egress.openai.chat_completions", "/v1/chat/completions")
+        .modelCall(null, "openai", null, 0, 0, 0), at);
+  }
+
   /** Skips {@code count} sequence numbers before the next event (events lost from the chain). */
   Traffic skipSeq(long count) {
     seq += count;
