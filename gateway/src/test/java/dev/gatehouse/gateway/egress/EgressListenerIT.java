@@ -149,7 +149,7 @@ class EgressListenerIT {
   }
 
   @Test
-  @Tag("T-SEC-022")
+  @Tag("T-SEC-021")
   void a_revoked_credential_or_a_locked_workspace_stops_the_next_call() throws Exception {
     assertEquals(200, client.openAi("/v1/chat/completions", credential, chat(false)).statusCode());
     assertEquals(204, fixture.admin.delete("/admin/v1/workspaces/" + workspace + "/egress-credentials/"
