@@ -199,6 +199,16 @@ class EgressListenerIT {
   }
 
   @Test
+  void an_unreachable_provider_answers_502_and_the_call_settles_on_nothing() throws Exception {
+    provider.close();
+    HttpResponse<String> refused = client.openAi("/v1/chat/completions", credential, chat(false));
+    assertEquals(502, refused.statusCode());
+    assertEquals("provider_unreachable", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
+    List<long[]> calls = awaitSettled(1);
+    assertEquals(0, calls.get(0)[0] + calls.get(0)[1], "a call the provider never saw uses nothing of the budget");
+  }
+
+  @Test
   void each_call_and_each_refusal_is_an_egress_audit_event_with_the_model_call() throws Exception {
     assertEquals(200, client.openAi("/v1/chat/completions", credential, chat(false)).statusCode());
     assertEquals(401, client.openAi("/v1/chat/completions", "not-a-credential", chat(false)).statusCode());
