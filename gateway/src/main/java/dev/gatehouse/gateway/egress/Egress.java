@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 public final class Egress {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Egress.class);
+
   private final Vertx vertx;
   private final GatewayConfig.Egress settings;
   private final EgressCredentials credentials;
@@ -40,6 +42,7 @@ public final class Egress {
     return EgressListener.start(vertx, settings, credentials, keys, budgets, new EgressAudit(audit))
         .map(started -> {
           listener = started;
+          LOG.info("egress listener ready: port={}", started.port());
           return null;
         });
   }

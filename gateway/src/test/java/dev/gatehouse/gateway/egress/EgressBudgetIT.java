@@ -207,6 +207,20 @@ class EgressBudgetIT {
     assertEquals(200, freed.statusCode(), "an expired reservation no longer counts");
   }
 
+  @Test
+  @Tag("T-DOS-020")
+  void a_spend_ceiling_refuses_a_model_without_a_price() throws Exception {
+    String[] ws = workspace("unpriced");
+    assertEquals(204, admin.put("/admin/v1/workspaces/" + ws[0] + "/budget",
+        new JsonObject().put("window", "30d").put("maxCostMicros", 1_000_000)).statusCode());
+    int before = provider.received().size();
+    HttpResponse<InputStream> refused = call(a, ws[1], chat(false)).get(30, TimeUnit.SECONDS);
+    JsonObject error = new JsonObject(body(refused)).getJsonObject("error");
+    assertEquals(429, refused.statusCode());
+    assertEquals("budget exceeded: cost (model has no price)", error.getString("message"));
+    assertEquals(before, provider.received().size());
+  }
+
   /** A call of agent a1 that reserved {@code tokens} and never settled (its node stopped). */
   static void unsettled(String workspace, long tokens, String expiresAt) throws Exception {
     try (Connection c = DriverManager.getConnection(database.jdbcUrl());

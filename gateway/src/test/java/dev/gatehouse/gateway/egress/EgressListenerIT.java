@@ -149,7 +149,7 @@ class EgressListenerIT {
   }
 
   @Test
-  @Tag("T-SEC-022")
+  @Tag("T-SEC-021")
   void a_revoked_credential_or_a_locked_workspace_stops_the_next_call() throws Exception {
     assertEquals(200, client.openAi("/v1/chat/completions", credential, chat(false)).statusCode());
     assertEquals(204, fixture.admin.delete("/admin/v1/workspaces/" + workspace + "/egress-credentials/"
@@ -196,6 +196,16 @@ class EgressListenerIT {
     assertEquals(503, refused.statusCode());
     assertEquals("budget_unavailable", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
     assertEquals(0, provider.received().size(), "nothing is forwarded without budget state");
+  }
+
+  @Test
+  void an_unreachable_provider_answers_502_and_the_call_settles_on_nothing() throws Exception {
+    provider.close();
+    HttpResponse<String> refused = client.openAi("/v1/chat/completions", credential, chat(false));
+    assertEquals(502, refused.statusCode());
+    assertEquals("provider_unreachable", new JsonObject(refused.body()).getJsonObject("error").getString("code"));
+    List<long[]> calls = awaitSettled(1);
+    assertEquals(0, calls.get(0)[0] + calls.get(0)[1], "a call the provider never saw uses nothing of the budget");
   }
 
   @Test
