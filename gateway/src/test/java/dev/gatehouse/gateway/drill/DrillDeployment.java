@@ -6,6 +6,7 @@ import dev.gatehouse.gateway.server.Gateway;
 import dev.gatehouse.gateway.testsupport.AdminClient;
 import dev.gatehouse.gateway.testsupport.RestartableDatabase;
 import dev.gatehouse.gateway.testsupport.TestGateways;
+import dev.gatehouse.gateway.testsupport.StandInModel;
 import dev.gatehouse.gateway.testsupport.TestUpstream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +38,8 @@ final class DrillDeployment implements AutoCloseable {
 
   final RestartableDatabase database;
   final TestUpstream upstream;
+  /** The model provider behind both nodes' egress listeners. */
+  final StandInModel provider;
   final Gateway a;
   final Gateway b;
   final AdminClient admin;
@@ -59,6 +62,7 @@ final class DrillDeployment implements AutoCloseable {
   DrillDeployment(Path temp) throws Exception {
     database = new RestartableDatabase();
     upstream = new TestUpstream();
+    provider = new StandInModel();
     keyring = temp.resolve("gateway-keyring.json");
     Path policy = temp.resolve("drill-policy.yaml");
     Files.writeString(policy, Files.readString(TestGateways.TEST_POLICY).stripTrailing() + "\n" + WORKSPACE_ROUTE);
@@ -75,7 +79,17 @@ final class DrillDeployment implements AutoCloseable {
         "server.nodeId=" + nodeId,
         "policy.file=" + policy,
         "limits.failedAuthentication.burst=" + FAILED_AUTHENTICATION_BURST,
+        "egress.enabled=true", "egress.listen=127.0.0.1:0", "egress.openai.baseUrl=" + provider.baseUrl(),
         TestHttp.TRUST_LOOPBACK_PROXY);
+  }
+
+  /** One chat completion through {@code node}'s egress listener with {@code credential}; its status. */
+  static int modelCall(Gateway node, String credential) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.egress().port().orElseThrow()
+            + "/v1/chat/completions")).header("Authorization", "Bearer " + credential)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   /** Polls the alert API until an open alert of {@code rule} for {@code entity} exists; returns its id. */
@@ -195,6 +209,7 @@ final class DrillDeployment implements AutoCloseable {
     TestGateways.stopQuietly(a);
     TestGateways.stopQuietly(b);
     upstream.close();
+    provider.close();
     database.close();
   }
 }

@@ -356,6 +356,41 @@ class RunbookDrillIT {
   }
 
   @Test
+  @Order(9)
+  @Tag("T-SEC-021")
+  void modelSpend() throws Exception {
+    Drill drill = drill("model-spend.md");
+    String workspace = deployment.admin.createWorkspace("ir-spend");
+    String agent = "spend-agent";
+    assertEquals(204, deployment.admin.put("/admin/v1/workspaces/" + workspace + "/provider-keys/openai",
+        new JsonObject().put("key", "sk-drill-provider")).statusCode());
+    String earlier = deployment.admin.post("/admin/v1/workspaces/" + workspace + "/egress-credentials",
+        new JsonObject().put("agent", agent)).getString("credential");
+    assertEquals(200, DrillDeployment.modelCall(deployment.a, earlier), "the agent calls the model");
+    // A redeploy issues a new credential and revokes the earlier one, a copy of which keeps being tried.
+    JsonObject current = deployment.admin.post("/admin/v1/workspaces/" + workspace + "/egress-credentials",
+        new JsonObject().put("agent", agent));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, DrillDeployment.modelCall(deployment.a, earlier));
+    }
+    drill.bind("workspace", workspace).bind("agent", agent).bind("credential-id", current.getString("id"))
+        .bind("address", "127.0.0.1").bind("incident", "IR-DRILL-9").bind("rule", "D22")
+        .bind("alert-id", deployment.awaitAlert("D22", "client_address=127.0.0.1"));
+    drill.run("triage-the-alert");
+    drill.run("1-scope");
+    assertEquals(200, DrillDeployment.modelCall(deployment.b, current.getString("credential")), "before containment");
+    drill.run("2-contain");
+    assertEquals(401, DrillDeployment.modelCall(deployment.b, current.getString("credential")),
+        "the revoked credential is refused on the other node");
+    drill.run("3-verify");
+    drill.run("4-recover");
+    String redeployed = deployment.admin.post("/admin/v1/workspaces/" + workspace + "/egress-credentials",
+        new JsonObject().put("agent", agent)).getString("credential");
+    assertEquals(200, DrillDeployment.modelCall(deployment.b, redeployed), "the redeployed agent calls the model again");
+    finish("model-spend.md", drill);
+  }
+
+  @Test
   void everyRunbookNamesAnExistingDrill() throws Exception {
     List<String> drills = Arrays.stream(RunbookDrillIT.class.getDeclaredMethods())
         .filter(m -> m.isAnnotationPresent(Order.class)).map(Method::getName).toList();
@@ -363,7 +398,7 @@ class RunbookDrillIT {
     try (Stream<Path> list = Files.list(RUNBOOKS)) {
       files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".md")).sorted().toList();
     }
-    assertEquals(8, files.size(), "runbooks: " + files);
+    assertEquals(9, files.size(), "runbooks: " + files);
     List<String> named = new ArrayList<>();
     for (String file : files) {
       Matcher stamp = LAST_DRILLED.matcher(Files.readString(RUNBOOKS.resolve(file)));
