@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -183,6 +184,21 @@ public final class AlertStore {
       }
       return new AlertPage(alerts, Optional.empty());
     });
+  }
+
+  /** How many alerts there are per status (only {@code workspace}'s when given): open, acknowledged, resolved. */
+  public Future<Map<String, Long>> countByStatus(String workspace) {
+    return pool.preparedQuery("SELECT status, count(*) AS n FROM alerts WHERE ($1::text IS NULL OR workspace = $1) "
+            + "GROUP BY status")
+        .execute(Tuple.of(workspace))
+        .map(rows -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          for (AlertStatus status : AlertStatus.values()) {
+            counts.put(status.wireName(), 0L);
+          }
+          rows.forEach(row -> counts.put(row.getString("status"), row.getLong("n")));
+          return counts;
+        });
   }
 
   /**
