@@ -65,15 +65,19 @@ final class Views {
       context.put("me", Map.of("subject", analyst.principal().subject(), "admin", analyst.admin(),
           "triage", analyst.triage(), "workspace", analyst.admin() ? "" : analyst.workspace(), "csrf", analyst.csrf()));
     }
-    String html;
+    String html = render(template, context);
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(html);
+  }
+
+  /** {@code template} rendered with {@code context}, every value HTML-escaped. */
+  String render(String template, Map<String, Object> context) {
     try {
       StringWriter out = new StringWriter();
       engine.getTemplate(template).evaluate(out, context);
-      html = out.toString();
+      return out.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(html);
   }
 
   /** A generic error page: 400, 403, 404 or 503 (nothing about the cause). */
