@@ -48,9 +48,15 @@ public final class AlertStore {
   public static final int MAX_NOTE = 1_000;
   /** The actor recorded for the detector's own changes. */
   public static final String DETECTOR = "detector";
+  /** History action of an assignment; its note names the assignee. */
+  public static final String ASSIGNED = "assigned";
+  /** Longest assignee name. */
+  public static final int MAX_ASSIGNEE = 200;
 
   private static final String COLUMNS = "id, rule_id, rule_version, title, severity, attack, runbook, entity, "
-      + "workspace, status, disposition, count, first_seen, last_seen, created_at, updated_at, evidence, responses";
+      + "workspace, status, disposition, count, first_seen, last_seen, created_at, updated_at, evidence, responses, "
+      + "(SELECT h.note FROM alert_history h WHERE h.alert_id = alerts.id AND h.action = '" + ASSIGNED
+      + "' ORDER BY h.id DESC LIMIT 1) AS assignee";
 
   private final Pool pool;
 
@@ -280,6 +286,34 @@ public final class AlertStore {
   }
 
   /**
+   * Assigns an open or acknowledged alert to {@code assignee} (who works on it), by {@code actor}: a
+   * history entry, its status unchanged; the alert's {@code assignee} is the latest one. Empty if
+   * there is no such alert (in {@code workspace}, when given).
+   *
+   * @return fails with {@link IllegalStateException} if the alert is resolved, and with
+   *     {@link IllegalArgumentException} for an empty or overlong assignee
+   */
+  public Future<Optional<JsonObject>> assign(UUID id, String assignee, String actor, String workspace) {
+    if (assignee == null || assignee.isBlank() || assignee.length() > MAX_ASSIGNEE) {
+      return Future.failedFuture(new IllegalArgumentException("assignee must be 1.." + MAX_ASSIGNEE + " characters"));
+    }
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("SELECT status FROM alerts WHERE id = $1 AND ($2::text IS NULL OR workspace = $2) FOR UPDATE")
+        .execute(Tuple.of(id, workspace))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture(false);
+          }
+          String status = rows.iterator().next().getString("status");
+          if (AlertStatus.RESOLVED.wireName().equals(status)) {
+            return Future.failedFuture(new IllegalStateException("alert is resolved"));
+          }
+          return history(conn, id, actor, ASSIGNED, status, status, null, assignee).map(true);
+        }))
+        .compose(found -> found ? get(id, workspace) : Future.succeededFuture(Optional.empty()));
+  }
+
+  /**
    * Adds a response (what was done or suggested, {@code {"action","mode","outcome",...}}) to the
    * alert, with a history entry by {@code actor}.
    */
@@ -360,7 +394,8 @@ public final class AlertStore {
         .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
         .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString())
         .put("evidence", jsonArray(row.getValue("evidence")))
-        .put("responses", jsonArray(row.getValue("responses")));
+        .put("responses", jsonArray(row.getValue("responses")))
+        .put("assignee", row.getString("assignee"));
   }
 
   private static JsonArray jsonArray(Object value) {

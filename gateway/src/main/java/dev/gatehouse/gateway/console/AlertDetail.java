@@ -24,8 +24,8 @@ import java.util.UUID;
  * One alert: {@code GET /console/alerts/{id}} shows its rule and runbook section, the evidence rows
  * (the audit events it names, each opened in place), the responses taken with their own audit
  * rows, its history, and pivots to the timelines of what it is about. Forms post to
- * {@code /ack} (note), {@code /resolve} (disposition, note) and, for admins, {@code /suppress}
- * (a period such as {@code 24h}, at most 90 days, and a reason). Another workspace's alert is as
+ * {@code /assign} (assignee), {@code /ack} (note), {@code /resolve} (disposition, note) and, for
+ * admins, {@code /suppress} (a period such as {@code 24h}, at most 90 days, and a reason). Another workspace's alert is as
  * missing as none (404). As through the API, a workspace-bound analyst never acknowledges or
  * resolves an alert about their own subject or token.
  */
@@ -45,6 +45,7 @@ final class AlertDetail implements ConsolePage {
   @Override
   public void mount(Router console) {
     console.get("/alerts/:id").handler(this::show);
+    console.post("/alerts/:id/assign").handler(this::assign);
     console.post("/alerts/:id/ack").handler(this::acknowledge);
     console.post("/alerts/:id/resolve").handler(this::resolve);
     console.post("/alerts/:id/suppress").handler(this::suppress);
@@ -105,6 +106,17 @@ final class AlertDetail implements ConsolePage {
   private Future<AuditPage> responseRows(UUID id, Analyst analyst) {
     return sources.audit().search(confined(AuditFilter.ALL.withRequestId(AlertResponder.ROUTE_ID + ":" + id), analyst),
         null, 100);
+  }
+
+  private void assign(RoutingContext ctx) {
+    String assignee = Optional.ofNullable(ctx.request().getFormAttribute("assignee")).map(String::strip).orElse("");
+    if (assignee.isEmpty() || assignee.length() > AlertStore.MAX_ASSIGNEE
+        || assignee.chars().anyMatch(Character::isISOControl)) {
+      views.error(ctx, 400);
+      return;
+    }
+    change(ctx, (analyst, id) -> sources.alerts().assign(id, assignee, analyst.principal().subject(),
+        analyst.workspace()));
   }
 
   private void acknowledge(RoutingContext ctx) {

@@ -157,7 +157,13 @@ class ConsoleIT {
     Chromium.screenshot(analyst, SCREENSHOTS, "3-address-timeline");
 
     analyst.navigate().back();
-    waiting(analyst).until(ExpectedConditions.presenceOfElementLocated(By.id("resolve")));
+    waiting(analyst).until(ExpectedConditions.presenceOfElementLocated(By.id("assign")));
+    analyst.findElement(By.id("assignee")).clear();
+    analyst.findElement(By.id("assignee")).sendKeys("analyst.bo");
+    analyst.findElement(By.id("assign")).click();
+    waiting(analyst).until(ExpectedConditions.textToBe(By.id("alert-assignee"), "analyst.bo"));
+    analyst.findElement(By.id("acknowledge")).click();
+    waiting(analyst).until(ExpectedConditions.textToBe(By.id("alert-status"), "acknowledged"));
     new Select(analyst.findElement(By.id("disposition"))).selectByValue("true_positive");
     analyst.findElement(By.id("resolve-note")).sendKeys("guessing from one address");
     analyst.findElement(By.id("resolve")).click();
@@ -166,6 +172,8 @@ class ConsoleIT {
     List<WebElement> history = analyst.findElements(By.cssSelector("#history tr.change"));
     assertTrue(history.get(0).getText().contains("detector") && history.get(0).getText().contains("opened"),
         history.get(0).getText());
+    assertTrue(history.stream().anyMatch(h -> h.getText().contains("assigned") && h.getText().contains("analyst.bo")),
+        "the assignment is in the history");
     String last = history.get(history.size() - 1).getText();
     assertTrue(last.contains("analyst.ann") && last.contains("resolved") && last.contains("true_positive")
         && last.contains("guessing from one address"), last);
@@ -174,6 +182,7 @@ class ConsoleIT {
     JsonObject stored = new JsonObject(adminA.get("/admin/v1/alerts/" + id).body());
     assertEquals("resolved", stored.getString("status"));
     assertEquals("true_positive", stored.getString("disposition"));
+    assertEquals("analyst.bo", stored.getString("assignee"));
   }
 
   @Test
@@ -293,6 +302,36 @@ class ConsoleIT {
     assertTrue(ruleOn(adminA, "D02").getBoolean("enabled"), "the refused posts changed nothing");
     assertEquals(303, post("/rules/D03/enable", session, adminA.url(), "_csrf=" + csrf).statusCode());
     assertTrue(ruleOn(adminA, "D03").getBoolean("enabled"));
+  }
+
+  @Test
+  @Order(5)
+  void the_audit_page_tails_new_events_live_exports_them_and_integrity_shows_each_nodes_verified_chain()
+      throws Exception {
+    String address = "198.51.100.90";
+    analyst.get(console + "/audit?client=" + address + "&since=1h");
+    assertFalse(analyst.findElements(By.id("no-events")).isEmpty(), "nothing from the address yet");
+    analyst.findElement(By.id("tail-toggle")).click();
+    burst(a, address, 3);
+    waiting(analyst).until(driver -> driver.findElements(By.cssSelector("#audit-events tbody tr.deny")).size() == 3);
+    assertTrue(analyst.findElement(By.id("tail-state")).getText().startsWith("live"));
+    Chromium.screenshot(analyst, SCREENSHOTS, "8-audit-live-tail");
+
+    Cookie cookie = analyst.manage().getCookieNamed(SessionCookie.CONSOLE);
+    HttpResponse<String> export = http.send(HttpRequest.newBuilder(
+            URI.create(console + "/audit/export?client=" + address))
+        .header("Cookie", SessionCookie.CONSOLE + "=" + cookie.getValue()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, export.statusCode());
+    List<String> lines = export.body().lines().toList();
+    assertEquals(3, lines.size(), export.body());
+    lines.forEach(line -> assertEquals(address, new JsonObject(line).getString("client_address")));
+
+    analyst.get(console + "/integrity");
+    String verdict = analyst.findElement(By.id("integrity-verdict")).getText();
+    assertTrue(verdict.contains("intact"), verdict);
+    String table = analyst.findElement(By.id("integrity")).getText();
+    assertTrue(table.contains("console-a") && table.contains("console-b"), table);
+    Chromium.screenshot(analyst, SCREENSHOTS, "9-integrity");
   }
 
   // ------------------------------------------------------------------ helpers
