@@ -111,6 +111,14 @@ class AlertTriageIT {
     HttpResponse<String> acked = admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/ack", "{\"note\":\"mine\"}");
     assertEquals(200, acked.statusCode());
     assertEquals(409, admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/ack", "{}").statusCode());
+    assertEquals(404, admin(writer, "POST", "/admin/v1/alerts/" + alertA + "/assign", "{\"assignee\":\"x\"}")
+        .statusCode(), "another workspace's alert is not found");
+    assertEquals(400, admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/assign", "{\"assignee\":\" \"}")
+        .statusCode());
+    JsonObject assigned = new JsonObject(admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/assign",
+        "{\"assignee\":\"analyst-b2\"}").body());
+    assertEquals("analyst-b2", assigned.getString("assignee"));
+    assertEquals("acknowledged", assigned.getString("status"));
     JsonObject resolved = new JsonObject(admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/resolve",
         "{\"disposition\":\"true_positive\",\"note\":\"token was stolen\"}").body());
     assertEquals("resolved", resolved.getString("status"));
@@ -118,6 +126,9 @@ class AlertTriageIT {
     JsonObject last = resolved.getJsonArray("history").getJsonObject(resolved.getJsonArray("history").size() - 1);
     assertEquals("analyst-b", last.getString("actor"), "who changed it is recorded");
     assertEquals("acknowledged", last.getString("fromStatus"));
+    assertEquals("analyst-b2", resolved.getString("assignee"));
+    assertEquals(409, admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/assign", "{\"assignee\":\"late\"}")
+        .statusCode(), "a resolved alert is not assigned");
   }
 
   @Test
