@@ -203,6 +203,9 @@ class AlertTriageIT {
 
     Run shown = cli("alerts", "show", alertA);
     assertTrue(shown.out().contains("revoke_token") && shown.out().contains("evidence"), shown.out());
+    Run assigned = cli("alerts", "assign", alertA, "--to", "ann");
+    assertEquals(0, assigned.exit(), assigned.err());
+    assertTrue(assigned.out().contains("assignee   ann"), assigned.out());
     assertEquals(0, cli("alerts", "ack", alertA, "--note", "on it").exit());
     Run resolved = cli("alerts", "resolve", alertA, "--disposition", "false-positive", "--json");
     assertEquals(0, resolved.exit(), resolved.err());
