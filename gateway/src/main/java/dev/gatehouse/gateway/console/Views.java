@@ -65,7 +65,16 @@ final class Views {
       context.put("me", Map.of("subject", analyst.principal().subject(), "admin", analyst.admin(),
           "triage", analyst.triage(), "workspace", analyst.admin() ? "" : analyst.workspace(), "csrf", analyst.csrf()));
     }
-    String html = render(template, context);
+    String html;
+    try {
+      html = render(template, context);
+    } catch (RuntimeException e) {
+      // Pages render in callbacks, out of the router's reach: answer here rather than never.
+      LOG.error("console page not rendered: kind={}", e.getClass().getSimpleName());
+      ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .end("The console is unavailable.");
+      return;
+    }
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(html);
   }
 
