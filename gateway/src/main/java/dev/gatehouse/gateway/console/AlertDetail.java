@@ -69,6 +69,7 @@ final class AlertDetail implements ConsolePage {
         model.put("evidence", Views.plain(all.<List<JsonObject>>resultAt(0)));
         model.put("responseEvents", Views.plain(all.<AuditPage>resultAt(1).events()));
         model.put("pivot", Pivots.ofEntity(alert.getString("entity")).orElse(null));
+        model.put("runbook", Runbooks.link(alert.getString("runbook")).orElse(null));
         model.put("around", alert.getString("lastSeen"));
         model.put("dispositions", List.of("true_positive", "benign", "false_positive"));
         return model;

@@ -179,6 +179,13 @@ class ConsoleIT {
         && last.contains("guessing from one address"), last);
     Chromium.screenshot(analyst, SCREENSHOTS, "4-alert-resolved-with-history");
 
+    analyst.findElement(By.id("runbook-link")).click();
+    WebElement section = waiting(analyst).until(ExpectedConditions.presenceOfElementLocated(
+        By.id("d01-failed-authentication-burst")));
+    assertTrue(section.getText().startsWith("D01"), section.getText());
+    assertTrue(analyst.getCurrentUrl().endsWith("/console/runbooks/credential-stuffing.md#d01-failed-authentication-burst"));
+    Chromium.screenshot(analyst, SCREENSHOTS, "5-runbook-section");
+
     JsonObject stored = new JsonObject(adminA.get("/admin/v1/alerts/" + id).body());
     assertEquals("resolved", stored.getString("status"));
     assertEquals("true_positive", stored.getString("disposition"));
@@ -209,7 +216,7 @@ class ConsoleIT {
       assertTrue(rows.stream().noneMatch(r -> "subject=user.other".equals(r.getAttribute("data-entity"))),
           "another workspace's alert is never listed, whatever the filter asks for");
       assertTrue(rows.stream().allMatch(r -> r.getText().contains(own)), "only own-workspace alerts");
-      Chromium.screenshot(bound, SCREENSHOTS, "5-bound-analyst-queue");
+      Chromium.screenshot(bound, SCREENSHOTS, "6-bound-analyst-queue");
 
       bound.get(console + "/alerts/" + otherAlert);
       assertEquals("Not found.", bound.findElement(By.id("error")).getText());
@@ -223,7 +230,7 @@ class ConsoleIT {
       }
       bound.get(console + "/audit?subject=user.own");
       assertTrue(bound.findElements(By.cssSelector("#audit-events tbody tr.deny")).size() >= 10);
-      Chromium.screenshot(bound, SCREENSHOTS, "6-bound-analyst-audit");
+      Chromium.screenshot(bound, SCREENSHOTS, "7-bound-analyst-audit");
       bound.get(console + "/integrity");
       assertEquals("You may not do that.", bound.findElement(By.id("error")).getText());
     } finally {
@@ -251,7 +258,7 @@ class ConsoleIT {
     analyst.get(console + "/rules");
     analyst.findElement(By.id("toggle-D01")).click();
     waiting(analyst).until(ExpectedConditions.textToBe(By.cssSelector("#rule-D01 td.state"), "disabled"));
-    Chromium.screenshot(analyst, SCREENSHOTS, "7-rule-disabled");
+    Chromium.screenshot(analyst, SCREENSHOTS, "8-rule-disabled");
     awaitRuleOnB(rule -> !rule.getBoolean("enabled"));
     burst(b, silenced, 25);
     awaitEvaluatedOnB(silenced, 25);
@@ -315,7 +322,7 @@ class ConsoleIT {
     burst(a, address, 3);
     waiting(analyst).until(driver -> driver.findElements(By.cssSelector("#audit-events tbody tr.deny")).size() == 3);
     assertTrue(analyst.findElement(By.id("tail-state")).getText().startsWith("live"));
-    Chromium.screenshot(analyst, SCREENSHOTS, "8-audit-live-tail");
+    Chromium.screenshot(analyst, SCREENSHOTS, "9-audit-live-tail");
 
     Cookie cookie = analyst.manage().getCookieNamed(SessionCookie.CONSOLE);
     HttpResponse<String> export = http.send(HttpRequest.newBuilder(
@@ -331,7 +338,7 @@ class ConsoleIT {
     assertTrue(verdict.contains("intact"), verdict);
     String table = analyst.findElement(By.id("integrity")).getText();
     assertTrue(table.contains("console-a") && table.contains("console-b"), table);
-    Chromium.screenshot(analyst, SCREENSHOTS, "9-integrity");
+    Chromium.screenshot(analyst, SCREENSHOTS, "10-integrity");
   }
 
   // ------------------------------------------------------------------ helpers
