@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,9 +48,15 @@ public final class AlertStore {
   public static final int MAX_NOTE = 1_000;
   /** The actor recorded for the detector's own changes. */
   public static final String DETECTOR = "detector";
+  /** History action of an assignment; its note names the assignee. */
+  public static final String ASSIGNED = "assigned";
+  /** Longest assignee name. */
+  public static final int MAX_ASSIGNEE = 200;
 
   private static final String COLUMNS = "id, rule_id, rule_version, title, severity, attack, runbook, entity, "
-      + "workspace, status, disposition, count, first_seen, last_seen, created_at, updated_at, evidence, responses";
+      + "workspace, status, disposition, count, first_seen, last_seen, created_at, updated_at, evidence, responses, "
+      + "(SELECT h.note FROM alert_history h WHERE h.alert_id = alerts.id AND h.action = '" + ASSIGNED
+      + "' ORDER BY h.id DESC LIMIT 1) AS assignee";
 
   private final Pool pool;
 
@@ -185,6 +192,21 @@ public final class AlertStore {
     });
   }
 
+  /** How many alerts there are per status (only {@code workspace}'s when given): open, acknowledged, resolved. */
+  public Future<Map<String, Long>> countByStatus(String workspace) {
+    return pool.preparedQuery("SELECT status, count(*) AS n FROM alerts WHERE ($1::text IS NULL OR workspace = $1) "
+            + "GROUP BY status")
+        .execute(Tuple.of(workspace))
+        .map(rows -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          for (AlertStatus status : AlertStatus.values()) {
+            counts.put(status.wireName(), 0L);
+          }
+          rows.forEach(row -> counts.put(row.getString("status"), row.getLong("n")));
+          return counts;
+        });
+  }
+
   /**
    * An alert with its history, oldest change first; empty if there is none with that id (or,
    * when {@code workspace} is given, none in that workspace).
@@ -259,6 +281,34 @@ public final class AlertStore {
               .compose(v -> history(conn, id, actor, to.wireName(), from.wireName(), to.wireName(),
                   disposition == null ? null : disposition.wireName(), note))
               .map(true);
+        }))
+        .compose(found -> found ? get(id, workspace) : Future.succeededFuture(Optional.empty()));
+  }
+
+  /**
+   * Assigns an open or acknowledged alert to {@code assignee} (who works on it), by {@code actor}: a
+   * history entry, its status unchanged; the alert's {@code assignee} is the latest one. Empty if
+   * there is no such alert (in {@code workspace}, when given).
+   *
+   * @return fails with {@link IllegalStateException} if the alert is resolved, and with
+   *     {@link IllegalArgumentException} for an empty or overlong assignee
+   */
+  public Future<Optional<JsonObject>> assign(UUID id, String assignee, String actor, String workspace) {
+    if (assignee == null || assignee.isBlank() || assignee.length() > MAX_ASSIGNEE) {
+      return Future.failedFuture(new IllegalArgumentException("assignee must be 1.." + MAX_ASSIGNEE + " characters"));
+    }
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("SELECT status FROM alerts WHERE id = $1 AND ($2::text IS NULL OR workspace = $2) FOR UPDATE")
+        .execute(Tuple.of(id, workspace))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture(false);
+          }
+          String status = rows.iterator().next().getString("status");
+          if (AlertStatus.RESOLVED.wireName().equals(status)) {
+            return Future.failedFuture(new IllegalStateException("alert is resolved"));
+          }
+          return history(conn, id, actor, ASSIGNED, status, status, null, assignee).map(true);
         }))
         .compose(found -> found ? get(id, workspace) : Future.succeededFuture(Optional.empty()));
   }
@@ -344,7 +394,8 @@ public final class AlertStore {
         .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
         .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString())
         .put("evidence", jsonArray(row.getValue("evidence")))
-        .put("responses", jsonArray(row.getValue("responses")));
+        .put("responses", jsonArray(row.getValue("responses")))
+        .put("assignee", row.getString("assignee"));
   }
 
   private static JsonArray jsonArray(Object value) {

@@ -120,6 +120,27 @@ class AlertStoreIT {
   }
 
   @Test
+  void anAssignmentIsRecordedInTheHistoryTheLatestCountsAndAResolvedAlertRefusesIt() {
+    Raised raised = recordOne(finding("D02", "subject=ws-1.dan", "ws-1"));
+    assertTrue(store.assign(raised.alertId(), "ann", "lead", "ws-2").await().isEmpty(), "not in that workspace");
+    store.assign(raised.alertId(), "ann", "lead", "ws-1").await().orElseThrow();
+    JsonObject assigned = store.assign(raised.alertId(), "bo", "ann", null).await().orElseThrow();
+    assertEquals("bo", assigned.getString("assignee"));
+    assertEquals("open", assigned.getString("status"), "the status is unchanged");
+    JsonObject last = assigned.getJsonArray("history").getJsonObject(assigned.getJsonArray("history").size() - 1);
+    assertEquals("assigned", last.getString("action"));
+    assertEquals("ann", last.getString("actor"));
+    assertEquals("bo", store.list(AlertFilter.ALL.restrictedTo("ws-1"), null, 0).await().alerts().stream()
+        .filter(a -> a.getString("id").equals(raised.alertId().toString())).findFirst().orElseThrow()
+        .getString("assignee"), "listed with its assignee");
+
+    store.resolve(raised.alertId(), "bo", Disposition.BENIGN, null, null).await();
+    CompletionException resolved = assertThrows(CompletionException.class,
+        () -> store.assign(raised.alertId(), "cy", "bo", null).toCompletionStage().toCompletableFuture().join());
+    assertInstanceOf(IllegalStateException.class, resolved.getCause());
+  }
+
+  @Test
   void anActiveSuppressionSwallowsMatchingFindingsAndCountsThem() {
     store.suppress(new NewSuppression("D01", null, "ws-1", "load test", "alice", Duration.ofHours(1)), Instant.now())
         .await();

@@ -36,6 +36,8 @@ import java.util.UUID;
  *       history;</li>
  *   <li>{@code POST /alerts/{id}/ack} {@code {"note"?}} → the alert; 409 {@code invalid_transition} unless
  *       it is open;</li>
+ *   <li>{@code POST /alerts/{id}/assign} {@code {"assignee"}} → the alert with its {@code assignee}; 409
+ *       {@code invalid_transition} once resolved;</li>
  *   <li>{@code POST /alerts/{id}/resolve} {@code {"disposition":"true_positive|benign|false_positive","note"?}}
  *       → the alert; 400 {@code disposition_required} without a valid disposition; 409 once resolved;</li>
  *   <li>{@code GET /suppressions}, {@code POST /suppressions} {@code {"rule","entity"?,"workspace"?,
@@ -81,6 +83,7 @@ public final class AlertRoutes implements AdminRoutes {
     router.get(PATH).handler(this::list);
     router.get(PATH + "/:id").handler(this::get);
     router.post(PATH + "/:id/ack").handler(this::acknowledge);
+    router.post(PATH + "/:id/assign").handler(this::assign);
     router.post(PATH + "/:id/resolve").handler(this::resolve);
     router.get(SUPPRESSIONS_PATH).handler(this::suppressions);
     router.post(SUPPRESSIONS_PATH).handler(this::suppress);
@@ -159,6 +162,27 @@ public final class AlertRoutes implements AdminRoutes {
     }
     unlessOwnActivity(ctx, id.get(), () ->
         reply(ctx, alerts.acknowledge(id.get(), AdminReplies.actor(ctx), note.orElse(null), restriction(ctx))));
+  }
+
+  private void assign(RoutingContext ctx) {
+    Optional<UUID> id = AdminReplies.uuid(ctx.pathParam("id"));
+    if (id.isEmpty()) {
+      AdminReplies.error(ctx, ErrorBody.NOT_FOUND);
+      return;
+    }
+    if (!writable(ctx)) {
+      AdminReplies.error(ctx, ErrorBody.FORBIDDEN);
+      return;
+    }
+    Optional<JsonObject> body = AdminReplies.body(ctx);
+    Object assignee = body.map(b -> b.getValue("assignee")).orElse(null);
+    if (body.isEmpty() || !Set.of("assignee").containsAll(body.get().fieldNames()) || !(assignee instanceof String name)
+        || name.isBlank() || name.length() > AlertStore.MAX_ASSIGNEE || name.chars().anyMatch(Character::isISOControl)) {
+      AdminReplies.error(ctx, ErrorBody.BAD_REQUEST);
+      return;
+    }
+    unlessOwnActivity(ctx, id.get(), () ->
+        reply(ctx, alerts.assign(id.get(), name.strip(), AdminReplies.actor(ctx), restriction(ctx))));
   }
 
   private void resolve(RoutingContext ctx) {

@@ -130,7 +130,7 @@ public final class RuleRoutes implements AdminRoutes {
   }
 
   /** One catalogue entry: the rule as loaded, and what the setting (or null) makes of it. */
-  static JsonObject describe(RuleDefinition rule, RuleSetting setting) {
+  public static JsonObject describe(RuleDefinition rule, RuleSetting setting) {
     Optional<Long> own = RuleSetting.thresholdOf(rule);
     Long override = setting == null || own.isEmpty() ? null : setting.threshold();
     return new JsonObject()

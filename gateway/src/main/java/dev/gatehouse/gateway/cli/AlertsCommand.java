@@ -20,14 +20,15 @@ import picocli.CommandLine.Spec;
     name = "alerts",
     mixinStandardHelpOptions = true,
     description = "List, inspect, acknowledge, resolve and suppress detector alerts (a running `gatehouse serve`).",
-    subcommands = {AlertsCommand.ListAll.class, AlertsCommand.Show.class, AlertsCommand.Ack.class,
-        AlertsCommand.Resolve.class, AlertsCommand.Suppress.class},
+    subcommands = {AlertsCommand.ListAll.class, AlertsCommand.Show.class, AlertsCommand.Assign.class,
+        AlertsCommand.Ack.class, AlertsCommand.Resolve.class, AlertsCommand.Suppress.class},
     footer = {
         "",
         "Examples:",
         "  gatehouse alerts list --status open",
         "  gatehouse alerts list --severity high --since 24h",
         "  gatehouse alerts show 0b6c...-uuid",
+        "  gatehouse alerts assign 0b6c...-uuid --to ann",
         "  gatehouse alerts ack 0b6c...-uuid --note \"looking into it\"",
         "  gatehouse alerts resolve 0b6c...-uuid --disposition true-positive --note \"token revoked\"",
         "  gatehouse alerts suppress --rule D01 --entity client_address=198.51.100.7 --for 24h --reason \"load test\"",
@@ -98,6 +99,21 @@ public final class AlertsCommand implements Runnable {
     @Override
     public Integer call() {
       return print("GET", "/alerts/" + CliPaths.segment(id), null, AlertsCommand::describe);
+    }
+  }
+
+  @Command(name = "assign", mixinStandardHelpOptions = true,
+      description = "Assign an open or acknowledged alert to the analyst who works on it.")
+  static final class Assign extends FormattedCall {
+    @Parameters(paramLabel = "ID")
+    String id;
+    @Option(names = "--to", required = true, paramLabel = "NAME")
+    String assignee;
+
+    @Override
+    public Integer call() {
+      return print("POST", "/alerts/" + CliPaths.segment(id) + "/assign", new JsonObject().put("assignee", assignee),
+          AlertsCommand::describe);
     }
   }
 
@@ -177,6 +193,7 @@ public final class AlertsCommand implements Runnable {
         .append(a.getString("title")).append('\n')
         .append("entity     ").append(a.getString("entity")).append('\n')
         .append("workspace  ").append(a.getString("workspace") == null ? "-" : a.getString("workspace")).append('\n')
+        .append("assignee   ").append(a.getString("assignee") == null ? "-" : a.getString("assignee")).append('\n')
         .append("attack     ").append(a.getString("attack")).append('\n')
         .append("runbook    ").append(a.getString("runbook")).append('\n')
         .append("seen       ").append(a.getString("firstSeen")).append(" .. ").append(a.getString("lastSeen"))

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.server;
 
 import dev.gatehouse.auditdetector.alert.AlertStore;
+import dev.gatehouse.auditdetector.checkpoint.CheckpointStore;
 import dev.gatehouse.auditdetector.detect.EngineOptions;
 import dev.gatehouse.auditdetector.live.LiveDetector;
 import dev.gatehouse.auditdetector.query.AuditQuery;
@@ -31,6 +32,8 @@ import dev.gatehouse.gateway.admin.RuleRoutes;
 import dev.gatehouse.gateway.admin.TokenRoutes;
 import dev.gatehouse.gateway.admin.WorkspaceRoutes;
 import dev.gatehouse.gateway.audit.CheckpointSigning;
+import dev.gatehouse.gateway.console.Console;
+import dev.gatehouse.gateway.console.ConsoleSources;
 import dev.gatehouse.gateway.audit.DecisionAudit;
 import dev.gatehouse.gateway.authn.BearerAuthenticator;
 import dev.gatehouse.gateway.block.AddressBlocks;
@@ -513,7 +516,8 @@ public final class Gateway {
         new ReloadRoutes(reloader),
         new RuleRoutes(liveRules, new RuleSettingsStore(database.pool())),
         new EgressRoutes(egress),
-        new OpenApiRoutes()));
+        new OpenApiRoutes(),
+        console(verifier)));
     adminRouter = router;
     return listen("admin.listen", config.admin().listen(), adminTls, AccessLog.around("admin", router),
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER).map(server -> {
@@ -521,6 +525,14 @@ public final class Gateway {
       adminTls.ifPresent(tls -> certificateWatchers.add(tls.watch("admin", server::updateSSLOptions)));
       return null;
     });
+  }
+
+  /** The security console on the admin listener, over the admin API's stores. */
+  private Console console(TokenVerifier verifier) {
+    return new Console(vertx, verifier, new Sessions(database.pool(), feed, config.sessions(), verifier, clock),
+        new ConsoleSources(new AlertStore(database.pool()), new AuditQuery(database.pool()),
+            new ChainVerifier(database.pool(), new CheckpointSigning(signingKeys)), new CheckpointStore(database.pool()),
+            liveRules, new RuleSettingsStore(database.pool()), clock));
   }
 
   private Future<HttpServer> listen(String key, ListenAddress address, Optional<ListenerTls> tls,

@@ -19,14 +19,36 @@ public final class SessionCookie {
    * (the same attributes, 256 random bits, {@code Max-Age} the attempt's lifetime).
    */
   static final String SIGN_IN = "__Host-gatehouse-sign-in";
+  /**
+   * The security console's session cookie on the admin listener: the same attributes as
+   * {@value #NAME} but {@code SameSite=Strict}, and a name of its own, so a session made for one
+   * listener is never presented on the other (browsers send cookies to every port of a host).
+   */
+  public static final String CONSOLE = "__Host-gatehouse-console";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final String ATTRIBUTES = "; Path=/; Secure; HttpOnly; SameSite=Lax";
+  private static final String CONSOLE_ATTRIBUTES = "; Path=/; Secure; HttpOnly; SameSite=Strict";
 
   private SessionCookie() {}
 
   /** The session id the request carries, if it carries one well-formed session cookie. */
   public static Optional<String> read(HttpServerRequest request) {
     return value(request, NAME);
+  }
+
+  /** The console session id the request carries, if it carries one well-formed console cookie. */
+  public static Optional<String> readConsole(HttpServerRequest request) {
+    return value(request, CONSOLE);
+  }
+
+  /** The {@code Set-Cookie} value of a new console session. */
+  public static String setConsole(String id) {
+    return CONSOLE + "=" + id + CONSOLE_ATTRIBUTES;
+  }
+
+  /** The {@code Set-Cookie} value that ends the console cookie. */
+  public static String clearConsole() {
+    return CONSOLE + "=" + CONSOLE_ATTRIBUTES + "; Max-Age=0";
   }
 
   /** Whether the request carries a session cookie at all (well-formed or not). */

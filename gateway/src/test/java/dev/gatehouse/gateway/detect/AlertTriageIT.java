@@ -111,6 +111,14 @@ class AlertTriageIT {
     HttpResponse<String> acked = admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/ack", "{\"note\":\"mine\"}");
     assertEquals(200, acked.statusCode());
     assertEquals(409, admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/ack", "{}").statusCode());
+    assertEquals(404, admin(writer, "POST", "/admin/v1/alerts/" + alertA + "/assign", "{\"assignee\":\"x\"}")
+        .statusCode(), "another workspace's alert is not found");
+    assertEquals(400, admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/assign", "{\"assignee\":\" \"}")
+        .statusCode());
+    JsonObject assigned = new JsonObject(admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/assign",
+        "{\"assignee\":\"analyst-b2\"}").body());
+    assertEquals("analyst-b2", assigned.getString("assignee"));
+    assertEquals("acknowledged", assigned.getString("status"));
     JsonObject resolved = new JsonObject(admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/resolve",
         "{\"disposition\":\"true_positive\",\"note\":\"token was stolen\"}").body());
     assertEquals("resolved", resolved.getString("status"));
@@ -118,6 +126,9 @@ class AlertTriageIT {
     JsonObject last = resolved.getJsonArray("history").getJsonObject(resolved.getJsonArray("history").size() - 1);
     assertEquals("analyst-b", last.getString("actor"), "who changed it is recorded");
     assertEquals("acknowledged", last.getString("fromStatus"));
+    assertEquals("analyst-b2", resolved.getString("assignee"));
+    assertEquals(409, admin(writer, "POST", "/admin/v1/alerts/" + alertB + "/assign", "{\"assignee\":\"late\"}")
+        .statusCode(), "a resolved alert is not assigned");
   }
 
   @Test
@@ -192,6 +203,9 @@ class AlertTriageIT {
 
     Run shown = cli("alerts", "show", alertA);
     assertTrue(shown.out().contains("revoke_token") && shown.out().contains("evidence"), shown.out());
+    Run assigned = cli("alerts", "assign", alertA, "--to", "ann");
+    assertEquals(0, assigned.exit(), assigned.err());
+    assertTrue(assigned.out().contains("assignee   ann"), assigned.out());
     assertEquals(0, cli("alerts", "ack", alertA, "--note", "on it").exit());
     Run resolved = cli("alerts", "resolve", alertA, "--disposition", "false-positive", "--json");
     assertEquals(0, resolved.exit(), resolved.err());

@@ -51,9 +51,14 @@ public final class Chromium {
 
   /** Saves what the browser shows as {@code target/browser-screenshots/<name>.png}. */
   public static Path screenshot(WebDriver browser, String name) throws IOException {
-    Files.createDirectories(SCREENSHOTS);
+    return screenshot(browser, SCREENSHOTS, name);
+  }
+
+  /** Saves what the browser shows as {@code <directory>/<name>.png}. */
+  public static Path screenshot(WebDriver browser, Path directory, String name) throws IOException {
+    Files.createDirectories(directory);
     File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-    Path target = SCREENSHOTS.resolve(name + ".png");
+    Path target = directory.resolve(name + ".png");
     Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return target;
   }
