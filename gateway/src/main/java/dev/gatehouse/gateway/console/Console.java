@@ -69,7 +69,7 @@ public final class Console implements AdminRoutes {
     this.verifier = verifier;
     this.sessions = sessions;
     this.pages = List.of(new AlertQueue(sources, views), new AlertDetail(sources, views), new Timeline(sources, views),
-        new AuditSearch(sources, views), new Integrity(sources, views), new RulesPage(sources, views),
+        new AuditSearch(sources, views), new Integrity(sources, views), new RulesPage(sources, views, new RuleScores(vertx)),
         new Runbooks(views));
     STATIC.keySet().forEach(name -> assets.put(name, resource(name)));
   }

@@ -1,19 +1,23 @@
 package dev.gatehouse.gateway.console;
 
+import dev.gatehouse.auditdetector.eval.RuleScore;
 import dev.gatehouse.auditdetector.rules.RuleDefinition;
 import dev.gatehouse.gateway.admin.RuleRoutes;
+import dev.gatehouse.gateway.rules.LiveRules;
 import dev.gatehouse.gateway.rules.RuleSetting;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code GET /console/rules}: the detection rule catalogue with each rule's window, shipped and
- * effective threshold and whether it is enabled. Admins change a rule with {@code POST
+ * effective threshold, whether it is enabled, and its evaluation scores ({@link RuleScores}). Admins change a rule with {@code POST
  * /console/rules/{id}/disable}, {@code /enable} and {@code /threshold} (form {@code threshold}, 1
  * to {@value RuleRoutes#MAX_THRESHOLD}; empty restores the shipped one): stored through the same
  * rule settings as the API and CLI, so every node applies it without a restart, and audited as an
@@ -26,10 +30,12 @@ final class RulesPage implements ConsolePage {
 
   private final ConsoleSources sources;
   private final Views views;
+  private final RuleScores scores;
 
-  RulesPage(ConsoleSources sources, Views views) {
+  RulesPage(ConsoleSources sources, Views views, RuleScores scores) {
     this.sources = sources;
     this.views = views;
+    this.scores = scores;
   }
 
   @Override
@@ -43,11 +49,18 @@ final class RulesPage implements ConsolePage {
   }
 
   private void list(RoutingContext ctx) {
+    Optional<Map<String, RuleScore>> scored =
+        scores.of(LiveRules.effective(sources.rules().catalogue(), sources.rules().settings()));
     List<Object> rules = new ArrayList<>();
     for (RuleDefinition rule : sources.rules().catalogue()) {
-      rules.add(Views.plain(RuleRoutes.describe(rule, sources.rules().settings().get(rule.id()))));
+      JsonObject described = RuleRoutes.describe(rule, sources.rules().settings().get(rule.id()));
+      scored.map(s -> s.get(rule.id())).ifPresent(score -> described.put("score", new JsonObject()
+          .put("precision", String.format(Locale.ROOT, "%.3f", score.precision()))
+          .put("recall", String.format(Locale.ROOT, "%.3f", score.recall()))
+          .put("benign", String.format(Locale.ROOT, "%.3f", score.benignPerThousandSubjectDays()))));
+      rules.add(Views.plain(described));
     }
-    views.page(ctx, "rules", Map.of("rules", rules));
+    views.page(ctx, "rules", Map.of("rules", rules, "scored", scored.isPresent()));
   }
 
   private void threshold(RoutingContext ctx) {
