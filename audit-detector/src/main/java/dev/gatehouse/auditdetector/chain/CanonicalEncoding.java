@@ -14,10 +14,14 @@ import java.util.UUID;
  * <pre>
  * canonical  = magic node_id seq event_id ts kind request_id decision reason_key status
  *              subject workspace jti client_address user_agent method route_id path_template
- *              resource_ids message_type latency_us bytes_in bytes_out [trace_id]
+ *              resource_ids message_type latency_us bytes_in bytes_out [trace_id] [model_call]
  * magic      = the 8 ASCII bytes "GHAUDIT1"
  * trace_id   = a text, appended only when the event has one (so events without one, all those
  *              written before the field existed included, encode as they always did)
+ * model_call = 0x02 agent provider model tokens_in tokens_out cost_micros, appended only on
+ *              egress events; the tag byte cannot start a text, so it never reads as a trace id
+ * tokens_in, tokens_out, cost_micros
+ *            = int64, big-endian
  * seq, ts, latency_us, bytes_in, bytes_out
  *            = int64, big-endian; ts is microseconds since 1970-01-01T00:00:00Z
  * event_id   = the UUID's 16 bytes, most significant first
@@ -43,6 +47,7 @@ public final class CanonicalEncoding {
 
   private static final byte ABSENT = 0x00;
   private static final byte PRESENT = 0x01;
+  private static final byte MODEL_CALL = 0x02;
   private static final int MICROS_PER_SECOND = 1_000_000;
   private static final int NANOS_PER_MICRO = 1_000;
 
@@ -88,6 +93,16 @@ public final class CanonicalEncoding {
     if (event.traceId() != null) {
       // Appended only when present, so the events written before trace ids existed keep their hashes.
       text(event.traceId());
+    }
+    AuditEvent.ModelCall call = event.modelCall();
+    if (call != null) {
+      byte1(MODEL_CALL);
+      text(call.agent());
+      text(call.provider());
+      text(call.model());
+      int64(call.tokensIn());
+      int64(call.tokensOut());
+      int64(call.costMicros());
     }
   }
 

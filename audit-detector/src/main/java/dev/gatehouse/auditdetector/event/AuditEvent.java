@@ -56,6 +56,8 @@ import java.util.regex.Pattern;
  * @param bytesOut response bytes sent
  * @param traceId the request's trace id (32 lowercase hex digits) when the gateway traces
  *     requests, else {@code null}; {@link #TRACE_ID_PATTERN}
+ * @param modelCall what a model call through the egress listener used, present only on
+ *     {@link EventKind#EGRESS} events and always present on them
  */
 public record AuditEvent(
     UUID eventId,
@@ -78,7 +80,8 @@ public record AuditEvent(
     long latencyMicros,
     long bytesIn,
     long bytesOut,
-    String traceId) {
+    String traceId,
+    ModelCall modelCall) {
 
   /** Maximum user agent length in code points; longer values are truncated by the builder. */
   public static final int USER_AGENT_MAX_LENGTH = 256;
@@ -109,6 +112,8 @@ public record AuditEvent(
   public static final Pattern CLIENT_ADDRESS_PATTERN = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
   /** W3C trace ids. */
   public static final Pattern TRACE_ID_PATTERN = Pattern.compile("[0-9a-f]{32}");
+  /** Model provider names: the egress configuration's provider ids. */
+  public static final Pattern PROVIDER_PATTERN = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   /** WebSocket message classifications. */
   public static final Pattern MESSAGE_TYPE_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -138,6 +143,37 @@ public record AuditEvent(
     requireNonNegative("bytesIn", bytesIn);
     requireNonNegative("bytesOut", bytesOut);
     requireOptionalMatch("traceId", traceId, TRACE_ID_PATTERN);
+    if ((kind == EventKind.EGRESS) != (modelCall != null)) {
+      throw new IllegalArgumentException("a model call belongs to egress events, and only to them");
+    }
+  }
+
+  /**
+   * One model call through the egress listener: nothing of the prompt or the completion, only who
+   * called which model and what it cost. A call refused before its body was read names the model
+   * {@code null}; tokens and cost are what the provider reported (zero for a refused call).
+   *
+   * @param agent the agent the egress credential is bound to, or {@code null} when the caller
+   *     presented no valid credential
+   * @param provider the configured provider id, or {@code null} when none was reached
+   * @param model the requested model (client-controlled, cleaned by the {@link Builder}), or
+   *     {@code null}
+   * @param tokensIn input (prompt) tokens the provider reported
+   * @param tokensOut output (completion) tokens the provider reported
+   * @param costMicros the call's price from the price table, in millionths of the price unit
+   */
+  public record ModelCall(String agent, String provider, String model, long tokensIn, long tokensOut,
+      long costMicros) {
+
+    /** Validates every field, like the event's own. */
+    public ModelCall {
+      requireText("agent", agent, IDENTIFIER_MAX_LENGTH);
+      requireOptionalMatch("provider", provider, PROVIDER_PATTERN);
+      requireText("model", model, IDENTIFIER_MAX_LENGTH);
+      requireNonNegative("tokensIn", tokensIn);
+      requireNonNegative("tokensOut", tokensOut);
+      requireNonNegative("costMicros", costMicros);
+    }
   }
 
   /**
@@ -227,6 +263,7 @@ public record AuditEvent(
     private long bytesIn;
     private long bytesOut;
     private String traceId;
+    private ModelCall modelCall;
 
     private Builder(EventKind kind, Decision decision, String reasonKey) {
       this.kind = kind;
@@ -331,6 +368,23 @@ public record AuditEvent(
       return this;
     }
 
+    /** Sets the model call of an egress event. */
+    public Builder modelCall(ModelCall value) {
+      this.modelCall = value;
+      return this;
+    }
+
+    /**
+     * Sets the model call of an egress event from raw values; agent and model are cleaned (the
+     * model name comes from the caller's request body). See {@link ModelCall} for the fields.
+     */
+    public Builder modelCall(String agent, String provider, String model, long tokensIn, long tokensOut,
+        long costMicros) {
+      this.modelCall = new ModelCall(TextCleaner.clean(agent, IDENTIFIER_MAX_LENGTH), provider,
+          TextCleaner.clean(model, IDENTIFIER_MAX_LENGTH), tokensIn, tokensOut, costMicros);
+      return this;
+    }
+
     /**
      * Builds the event.
      *
@@ -343,7 +397,7 @@ public record AuditEvent(
           timestamp != null ? timestamp : clock.instant(),
           kind, requestId, decision, reasonKey, status, subject, workspace, tokenId, clientAddress,
           userAgent, method, routeId, pathTemplate, resourceIds, messageType, latencyMicros,
-          bytesIn, bytesOut, traceId);
+          bytesIn, bytesOut, traceId, modelCall);
     }
   }
 }

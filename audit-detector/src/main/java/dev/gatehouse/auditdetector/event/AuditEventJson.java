@@ -55,6 +55,18 @@ public final class AuditEventJson {
   public static final String BYTES_OUT = "bytes_out";
   /** Field name; present only on events of a traced request. */
   public static final String TRACE_ID = "trace_id";
+  /** Field name; this and the next five are present only on egress events. */
+  public static final String AGENT = "agent";
+  /** Field name of the egress provider id. */
+  public static final String PROVIDER = "provider";
+  /** Field name of the requested model. */
+  public static final String MODEL = "model";
+  /** Field name of the input tokens the provider reported. */
+  public static final String TOKENS_IN = "tokens_in";
+  /** Field name of the output tokens the provider reported. */
+  public static final String TOKENS_OUT = "tokens_out";
+  /** Field name of the call's price in millionths. */
+  public static final String COST_MICROS = "cost_micros";
 
   private AuditEventJson() {
   }
@@ -65,6 +77,11 @@ public final class AuditEventJson {
     event.resourceIds().forEach(resources::put);
     if (event.traceId() != null) {
       json.put(TRACE_ID, event.traceId());
+    }
+    AuditEvent.ModelCall call = event.modelCall();
+    if (call != null) {
+      json.put(AGENT, call.agent()).put(PROVIDER, call.provider()).put(MODEL, call.model())
+          .put(TOKENS_IN, call.tokensIn()).put(TOKENS_OUT, call.tokensOut()).put(COST_MICROS, call.costMicros());
     }
     return json
         .put(EVENT_ID, event.eventId().toString())
@@ -124,6 +141,9 @@ public final class AuditEventJson {
         json.getLong(LATENCY_MICROS),
         json.getLong(BYTES_IN),
         json.getLong(BYTES_OUT),
-        json.getString(TRACE_ID));
+        json.getString(TRACE_ID),
+        json.containsKey(TOKENS_IN) ? new AuditEvent.ModelCall(json.getString(AGENT), json.getString(PROVIDER),
+            json.getString(MODEL), json.getLong(TOKENS_IN), json.getLong(TOKENS_OUT), json.getLong(COST_MICROS))
+            : null);
   }
 }

@@ -9,7 +9,9 @@ public enum EventKind {
   /** One WebSocket message inspected by the gateway. */
   WEBSOCKET("websocket"),
   /** A request on the admin listener. */
-  ADMIN("admin");
+  ADMIN("admin"),
+  /** A model call an agent made through the egress listener. */
+  EGRESS("egress");
 
   private final String wireName;
 

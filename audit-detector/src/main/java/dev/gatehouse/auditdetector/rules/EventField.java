@@ -14,7 +14,7 @@ import java.util.function.Function;
  * <p>Derived fields: {@code client_network} (the IPv4 /24 or IPv6 /48 of the client address),
  * {@code resource_ids} (all resource ids as {@code name=value} joined by {@code &}, {@code null}
  * when there are none), {@code utc_hour} ({@code 0}–{@code 23}), {@code utc_day_of_week}
- * ({@code monday}–{@code sunday}) and {@code seq_gap} (sequence numbers missing before the event in
+ * ({@code monday}–{@code sunday}), {@code tokens} (input plus output tokens of a model call) and {@code seq_gap} (sequence numbers missing before the event in
  * its node's chain, {@code null} when none are).
  *
  * @param name the name used in rule files
@@ -56,6 +56,14 @@ public record EventField(String name, Function<DetectionEvent, String> reader) {
       Map.entry("latency_us", e -> Long.toString(e.event().latencyMicros())),
       Map.entry("bytes_in", e -> Long.toString(e.event().bytesIn())),
       Map.entry("bytes_out", e -> Long.toString(e.event().bytesOut())),
+      Map.entry("agent", e -> e.event().modelCall() == null ? null : e.event().modelCall().agent()),
+      Map.entry("provider", e -> e.event().modelCall() == null ? null : e.event().modelCall().provider()),
+      Map.entry("model", e -> e.event().modelCall() == null ? null : e.event().modelCall().model()),
+      Map.entry("tokens_in", e -> e.event().modelCall() == null ? null : Long.toString(e.event().modelCall().tokensIn())),
+      Map.entry("tokens_out", e -> e.event().modelCall() == null ? null : Long.toString(e.event().modelCall().tokensOut())),
+      Map.entry("tokens", e -> e.event().modelCall() == null ? null
+          : Long.toString(e.event().modelCall().tokensIn() + e.event().modelCall().tokensOut())),
+      Map.entry("cost_micros", e -> e.event().modelCall() == null ? null : Long.toString(e.event().modelCall().costMicros())),
       Map.entry("utc_hour", e -> Integer.toString(e.event().timestamp().atOffset(ZoneOffset.UTC).getHour())),
       Map.entry("utc_day_of_week", e -> e.event().timestamp().atOffset(ZoneOffset.UTC).getDayOfWeek()
           .name().toLowerCase(Locale.ROOT)));

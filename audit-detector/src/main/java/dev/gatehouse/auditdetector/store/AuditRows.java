@@ -17,9 +17,20 @@ public final class AuditRows {
   /** Every column of {@code audit_events}, in the order used by reads and inserts. */
   public static final String COLUMNS = "node_id, seq, ts, event_id, kind, request_id, decision, reason_key, "
       + "status, subject, workspace, jti, client_address, user_agent, method, route_id, path_template, "
-      + "resource_ids, message_type, latency_us, bytes_in, bytes_out, prev_hash, hash, trace_id";
+      + "resource_ids, message_type, latency_us, bytes_in, bytes_out, prev_hash, hash, trace_id, "
+      + "agent, provider, model, tokens_in, tokens_out, cost_micros";
 
   private AuditRows() {
+  }
+
+  /** The model call of an egress row ({@code tokens_in} is set on those rows only), else null. */
+  private static AuditEvent.ModelCall modelCall(Row row) {
+    Long tokensIn = row.getLong("tokens_in");
+    if (tokensIn == null) {
+      return null;
+    }
+    return new AuditEvent.ModelCall(row.getString("agent"), row.getString("provider"), row.getString("model"),
+        tokensIn, row.getLong("tokens_out"), row.getLong("cost_micros"));
   }
 
   /**
@@ -59,7 +70,8 @@ public final class AuditRows {
         row.getLong("latency_us"),
         row.getLong("bytes_in"),
         row.getLong("bytes_out"),
-        row.getString("trace_id"));
+        row.getString("trace_id"),
+        modelCall(row));
     return new ChainedEvent(
         row.getString("node_id"),
         row.getLong("seq"),

@@ -35,14 +35,17 @@ public final class EventStore {
       + "SELECT $1, u.seq, u.ts, u.event_id, u.kind, u.request_id, u.decision, u.reason_key, u.status, "
       + "u.subject, u.workspace, u.jti, u.client_address, u.user_agent, u.method, u.route_id, "
       + "u.path_template, u.resource_ids::jsonb, u.message_type, u.latency_us, u.bytes_in, u.bytes_out, "
-      + "u.prev_hash, u.hash, u.trace_id "
+      + "u.prev_hash, u.hash, u.trace_id, u.agent, u.provider, u.model, u.tokens_in, u.tokens_out, "
+      + "u.cost_micros "
       + "FROM unnest($2::int8[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], "
       + "$8::text[], $9::int4[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
       + "$15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int8[], $21::int8[], "
-      + "$22::int8[], $23::bytea[], $24::bytea[], $25::text[]) "
+      + "$22::int8[], $23::bytea[], $24::bytea[], $25::text[], $26::text[], $27::text[], $28::text[], "
+      + "$29::int8[], $30::int8[], $31::int8[]) "
       + "AS u(seq, ts, event_id, kind, request_id, decision, reason_key, status, subject, workspace, "
       + "jti, client_address, user_agent, method, route_id, path_template, resource_ids, message_type, "
-      + "latency_us, bytes_in, bytes_out, prev_hash, hash, trace_id)";
+      + "latency_us, bytes_in, bytes_out, prev_hash, hash, trace_id, agent, provider, model, tokens_in, "
+      + "tokens_out, cost_micros)";
   private static final String INSERT_SKIPPING_STORED = INSERT + " ON CONFLICT DO NOTHING";
 
   private static final String HEAD =
@@ -156,6 +159,12 @@ public final class EventStore {
     Buffer[] prevHash = new Buffer[n];
     Buffer[] hash = new Buffer[n];
     String[] traceId = new String[n];
+    String[] agent = new String[n];
+    String[] provider = new String[n];
+    String[] model = new String[n];
+    Long[] tokensIn = new Long[n];
+    Long[] tokensOut = new Long[n];
+    Long[] costMicros = new Long[n];
     for (int i = 0; i < n; i++) {
       ChainedEvent chained = batch.get(i);
       if (!chained.nodeId().equals(nodeId)) {
@@ -188,6 +197,15 @@ public final class EventStore {
       prevHash[i] = Buffer.buffer(chained.prevHash().bytes());
       hash[i] = Buffer.buffer(chained.hash().bytes());
       traceId[i] = e.traceId();
+      AuditEvent.ModelCall call = e.modelCall();
+      if (call != null) {
+        agent[i] = call.agent();
+        provider[i] = call.provider();
+        model[i] = call.model();
+        tokensIn[i] = call.tokensIn();
+        tokensOut[i] = call.tokensOut();
+        costMicros[i] = call.costMicros();
+      }
     }
     return Tuple.tuple()
         .addString(nodeId)
@@ -195,6 +213,8 @@ public final class EventStore {
         .addValue(decision).addValue(reasonKey).addValue(status).addValue(subject).addValue(workspace)
         .addValue(jti).addValue(clientAddress).addValue(userAgent).addValue(method).addValue(routeId)
         .addValue(pathTemplate).addValue(resourceIds).addValue(messageType).addValue(latency)
-        .addValue(bytesIn).addValue(bytesOut).addValue(prevHash).addValue(hash).addValue(traceId);
+        .addValue(bytesIn).addValue(bytesOut).addValue(prevHash).addValue(hash).addValue(traceId)
+        .addValue(agent).addValue(provider).addValue(model).addValue(tokensIn).addValue(tokensOut)
+        .addValue(costMicros);
   }
 }

@@ -81,7 +81,7 @@ class AuditWriterBenchmark {
 
   private static final String ROW_INSERT = "INSERT INTO audit_events (" + AuditRows.COLUMNS + ") VALUES "
       + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, "
-      + "$21, $22, $23, $24, $25)";
+      + "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)";
 
   @Test
   void sustained_throughput_into_embedded_postgres() throws Exception {
@@ -307,6 +307,7 @@ class AuditWriterBenchmark {
         .addValue(e.routeId()).addValue(e.pathTemplate()).addValue(resources.encode()).addValue(e.messageType())
         .addValue(e.latencyMicros()).addValue(e.bytesIn()).addValue(e.bytesOut())
         .addValue(Buffer.buffer(chained.prevHash().bytes())).addValue(Buffer.buffer(chained.hash().bytes()))
-        .addValue(e.traceId());
+        .addValue(e.traceId()).addValue(null).addValue(null).addValue(null).addValue(null).addValue(null)
+        .addValue(null);
   }
 }

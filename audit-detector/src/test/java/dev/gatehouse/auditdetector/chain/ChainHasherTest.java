@@ -72,6 +72,22 @@ class ChainHasherTest {
   }
 
   @Test
+  void a_model_call_is_covered_by_the_hash_and_never_reads_as_a_trace_id() {
+    ChainHasher hasher = new ChainHasher();
+    AuditEvent call = SampleEvents.egress(1, "ws", "agent-1", AT);
+    AuditEvent moreTokens = new AuditEvent(call.eventId(), call.timestamp(), call.kind(), call.requestId(),
+        call.decision(), call.reasonKey(), call.status(), call.subject(), call.workspace(), call.tokenId(),
+        call.clientAddress(), call.userAgent(), call.method(), call.routeId(), call.pathTemplate(),
+        call.resourceIds(), call.messageType(), call.latencyMicros(), call.bytesIn(), call.bytesOut(), null,
+        new AuditEvent.ModelCall("agent-1", "openai", "gpt-4o-mini", 121, 41, 3_000));
+    assertNotEquals(hasher.hash(ChainHash.GENESIS, "n", 1, call), hasher.hash(ChainHash.GENESIS, "n", 1, moreTokens));
+    byte[] encoded = new CanonicalEncoding().encode("n", 1, call);
+    // tag, three texts (presence byte, length, bytes) and three int64 counts
+    int tail = 1 + 3 * 5 + "agent-1".length() + "openai".length() + "gpt-4o-mini".length() + 3 * 8;
+    assertEquals(0x02, encoded[encoded.length - tail], "the model call starts with its own tag byte");
+  }
+
+  @Test
   void null_and_empty_text_encode_differently() {
     AuditEvent withNull = AuditEvent.builder(EventKind.HTTP, Decision.DENY, "malformed")
         .eventId(ID).timestamp(AT).requestId("r").build();

@@ -33,6 +33,10 @@ class AuditEventSchemaTest {
         SampleEvents.allowed(1, "ws-a", now),
         SampleEvents.unauthenticated(2, now),
         SampleEvents.websocketDenied(3, "ws-b", now),
+        SampleEvents.egress(7, "ws-a", "agent-1", now),
+        AuditEvent.builder(EventKind.EGRESS, Decision.DENY, "egress_credential_unknown").requestId("r-8").status(401)
+            .clientAddress("127.0.0.1").method("POST").route("egress.openai.chat_completions", "/v1/chat/completions")
+            .modelCall(new AuditEvent.ModelCall(null, "openai", null, 0, 0, 0)).build(),
         AuditEvent.builder(EventKind.HTTP, Decision.DENY, "malformed").requestId("r-4").status(400).build(),
         AuditEvent.builder(EventKind.HTTP, Decision.DENY, "rate_limited").requestId("r-5").status(429)
             .principal("u", "ws-a", "j").method("GET").route("agents.list", "/api/agents").build(),
@@ -63,12 +67,28 @@ class AuditEventSchemaTest {
     SCHEMA.get("properties").fieldNames().forEachRemaining(schemaProperties::add);
     JsonObject traced = chained(AuditEvent.builder(EventKind.HTTP, Decision.ALLOW, "allowed").requestId("req-1")
         .traceId("4bf92f3577b34da6a3ce929d0e0e4736").build());
-    assertEquals(schemaProperties, traced.fieldNames());
+    Set<String> httpProperties = new HashSet<>(schemaProperties);
+    httpProperties.removeAll(List.of(AuditEventJson.AGENT, AuditEventJson.PROVIDER, AuditEventJson.MODEL,
+        AuditEventJson.TOKENS_IN, AuditEventJson.TOKENS_OUT, AuditEventJson.COST_MICROS));
+    assertEquals(httpProperties, traced.fieldNames());
     assertTrue(validate(traced).isEmpty(), () -> validate(traced).toString());
-    Set<String> untraced = new HashSet<>(schemaProperties);
+    Set<String> untraced = new HashSet<>(httpProperties);
     untraced.remove(AuditEventJson.TRACE_ID);
     assertEquals(untraced, chained(SampleEvents.allowed(1, "ws-a", Instant.now())).fieldNames(),
         "an event of an untraced request has no trace_id");
+  }
+
+  @Test
+  void egress_documents_carry_the_model_call_fields_and_only_they_do() {
+    Set<String> fields = Set.of(AuditEventJson.AGENT, AuditEventJson.PROVIDER, AuditEventJson.MODEL,
+        AuditEventJson.TOKENS_IN, AuditEventJson.TOKENS_OUT, AuditEventJson.COST_MICROS);
+    JsonObject egress = chained(SampleEvents.egress(1, "ws-a", "agent-1", Instant.now()));
+    assertTrue(egress.fieldNames().containsAll(fields), egress::encode);
+    egress.remove(AuditEventJson.TOKENS_OUT);
+    assertFalse(validate(egress).isEmpty(), "an egress event without its token counts");
+    JsonObject http = chained(SampleEvents.allowed(1, "ws-a", Instant.now()));
+    assertTrue(java.util.Collections.disjoint(http.fieldNames(), fields), http::encode);
+    assertFalse(validate(http.put(AuditEventJson.MODEL, "gpt-4o")).isEmpty(), "a model on an HTTP event");
   }
 
   @Test
@@ -102,7 +122,11 @@ class AuditEventSchemaTest {
     List<String> forbidden = List.of("token", "secret", "body", "query", "authorization", "cookie", "header",
         "password", "url", "raw");
     for (Iterator<String> names = SCHEMA.get("properties").fieldNames(); names.hasNext(); ) {
-      String name = names.next().toLowerCase(Locale.ROOT);
+      String property = names.next();
+      if ("integer".equals(SCHEMA.get("properties").get(property).path("type").asText())) {
+        continue; // a count (tokens_in: how many tokens a model read) cannot hold a credential
+      }
+      String name = property.toLowerCase(Locale.ROOT);
       for (String word : forbidden) {
         assertFalse(name.contains(word), name);
       }

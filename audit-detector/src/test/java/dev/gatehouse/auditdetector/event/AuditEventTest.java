@@ -113,6 +113,27 @@ class AuditEventTest {
   }
 
   @Test
+  void a_model_call_belongs_to_egress_events_and_only_to_them() {
+    AuditEvent.ModelCall call = new AuditEvent.ModelCall("agent-1", "openai", "gpt-4o-mini", 1, 2, 3);
+    assertThrows(IllegalArgumentException.class, () -> deny().modelCall(call).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> AuditEvent.builder(EventKind.EGRESS, Decision.ALLOW, "allowed").requestId("r").build());
+    assertEquals(call, AuditEvent.builder(EventKind.EGRESS, Decision.ALLOW, "allowed").requestId("r")
+        .modelCall(call).build().modelCall());
+  }
+
+  @Test
+  void the_requested_model_name_is_cleaned_like_other_client_text() {
+    AuditEvent event = AuditEvent.builder(EventKind.EGRESS, Decision.DENY, "budget_exceeded").requestId("r")
+        .modelCall("a", "openai", "gpt\u0000 " + CANARY_JWT, 0, 0, 0)
+        .build();
+    assertFalse(event.modelCall().model().contains(CANARY_JWT), event.modelCall().model());
+    assertFalse(event.modelCall().model().contains("\u0000"), event.modelCall().model());
+    assertThrows(IllegalArgumentException.class, () -> new AuditEvent.ModelCall("a", "Open AI", null, 0, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new AuditEvent.ModelCall("a", "openai", null, -1, 0, 0));
+  }
+
+  @Test
   void timestamp_is_truncated_to_microseconds() {
     AuditEvent event = deny().timestamp(Instant.parse("2025-03-01T10:00:00.123456789Z")).build();
     assertEquals(Instant.parse("2025-03-01T10:00:00.123456Z"), event.timestamp());

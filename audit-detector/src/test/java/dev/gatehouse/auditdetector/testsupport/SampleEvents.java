@@ -56,4 +56,21 @@ public final class SampleEvents {
         .bytes(512, 0)
         .build();
   }
+
+  /** An allowed model call of agent {@code agent} in {@code workspace} through the egress listener. */
+  public static AuditEvent egress(int i, String workspace, String agent, Instant at) {
+    return AuditEvent.builder(EventKind.EGRESS, Decision.ALLOW, "allowed")
+        .timestamp(at)
+        .requestId("eg-" + i)
+        .status(200)
+        .principal("agent:" + agent, workspace, "cred-" + agent)
+        .clientAddress("127.0.0.1")
+        .userAgent("OpenAI/JS 5.0.0")
+        .method("POST")
+        .route("egress.openai.chat_completions", "/v1/chat/completions")
+        .latencyMicros(250_000 + i)
+        .bytes(900, 1_400)
+        .modelCall(new AuditEvent.ModelCall(agent, "openai", "gpt-4o-mini", 120 + i, 40, 3_000))
+        .build();
+  }
 }

@@ -65,8 +65,9 @@ class ChainVerifierIT {
     AuditWriter writer = AuditWriter.start(vertx, db.pool(), options, SIGNER, new SimpleMeterRegistry()).await();
     Instant start = Instant.parse("2025-06-01T12:00:00Z");
     for (int i = 0; i < EVENTS; i++) {
-      writer.record(i % 4 == 0 ? SampleEvents.unauthenticated(i, start.plusSeconds(i))
-          : SampleEvents.allowed(i, "ws-a", start.plusSeconds(i)));
+      Instant at = start.plusSeconds(i);
+      writer.record(i % 4 == 0 ? SampleEvents.unauthenticated(i, at)
+          : i % 4 == 1 ? SampleEvents.egress(i, "ws-a", "agent-" + i, at) : SampleEvents.allowed(i, "ws-a", at));
     }
     writer.close().await();
     return node;
@@ -92,7 +93,7 @@ class ChainVerifierIT {
     return new AuditEvent(e.eventId(), e.timestamp(), e.kind(), e.requestId(), e.decision(), e.reasonKey(), status,
         e.subject(), e.workspace(), e.tokenId(), e.clientAddress(), e.userAgent(), e.method(), e.routeId(),
         e.pathTemplate(), e.resourceIds(), e.messageType(), e.latencyMicros(), e.bytesIn(), e.bytesOut(),
-        e.traceId());
+        e.traceId(), e.modelCall());
   }
 
   private static void assertBrokenAt(VerificationReport report, long seq, BrokenLink.Kind kind) {
@@ -115,6 +116,17 @@ class ChainVerifierIT {
     String node = recordedChain();
     db.execute("UPDATE audit_events SET status = 500 WHERE node_id = '" + node + "' AND seq = " + TAMPERED);
     assertBrokenAt(verify(node), TAMPERED, BrokenLink.Kind.CHANGED);
+  }
+
+  @Test
+  void a_model_call_survives_the_store_and_its_token_count_is_covered() {
+    String node = recordedChain();
+    long egressSeq = TAMPERED + 2; // (seq - 1) % 4 == 1: an egress event
+    ChainedEvent stored = load(node, egressSeq);
+    assertEquals(SampleEvents.egress((int) egressSeq - 1, "ws-a", "agent-" + (egressSeq - 1),
+        stored.event().timestamp()).modelCall(), stored.event().modelCall());
+    db.execute("UPDATE audit_events SET tokens_out = 1 WHERE node_id = '" + node + "' AND seq = " + egressSeq);
+    assertBrokenAt(verify(node), egressSeq, BrokenLink.Kind.CHANGED);
   }
 
   @Test

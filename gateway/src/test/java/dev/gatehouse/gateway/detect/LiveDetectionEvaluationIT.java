@@ -918,7 +918,7 @@ class LiveDetectionEvaluationIT {
   static AuditEvent rebased(AuditEvent e, Instant ts) {
     return new AuditEvent(e.eventId(), ts, e.kind(), e.requestId(), e.decision(), e.reasonKey(), e.status(),
         e.subject(), e.workspace(), e.tokenId(), e.clientAddress(), e.userAgent(), e.method(), e.routeId(),
-        e.pathTemplate(), e.resourceIds(), e.messageType(), e.latencyMicros(), e.bytesIn(), e.bytesOut(), e.traceId());
+        e.pathTemplate(), e.resourceIds(), e.messageType(), e.latencyMicros(), e.bytesIn(), e.bytesOut(), e.traceId(), e.modelCall());
   }
 
   /**
