@@ -47,6 +47,8 @@ public final class GatewayBenchmark {
   static final double FRESH_RATIO_TARGET = 1.0;
   /** Issue 21: gateway JVM plus PostgreSQL CPU per auth-on request, at most. */
   static final double CPU_TARGET_MICROS = 60.0;
+  /** Issue 21: p99 latency the gateway adds to direct at half its maximum rate, at most. */
+  static final double ADDED_P99_TARGET_MILLIS = 2.0;
 
   private GatewayBenchmark() {}
 
@@ -114,7 +116,7 @@ public final class GatewayBenchmark {
     ProxyBenchmark.Result p;
     try (LoadDriver load = wrk ? new WrkLoad(workDir, connections) : new LoadGenerator(connections)) {
       out.printf("%n== Proxy throughput (%d s rounds; load: %s) ==%n", roundLength.toSeconds(), load.description());
-      p = new ProxyBenchmark(rounds, roundLength, warmup, load, out).run(workDir);
+      p = new ProxyBenchmark(rounds, roundLength, warmup, load, connections, out).run(workDir);
     }
     out.println();
     out.printf("  median of %d rounds:%n", rounds);
@@ -157,6 +159,14 @@ public final class GatewayBenchmark {
           fresh / verifying >= FRESH_RATIO_TARGET ? "MET" : "MISSED", fresh / verifying);
     } else {
       out.println("  haproxy targets: SKIPPED, haproxy is not installed (apt-get install haproxy)");
+    }
+    List<RoundResult> directPaced = p.rounds().get(ProxyBenchmark.DIRECT_PACED);
+    List<RoundResult> onPaced = p.rounds().get(ProxyBenchmark.AUTH_ON_PACED);
+    if (directPaced != null && onPaced != null) {
+      double added = median(onPaced, RoundResult::p99Millis) - median(directPaced, RoundResult::p99Millis);
+      out.printf("  target p99 added at half the maximum rate <= %.0f ms: %s (%.2f ms; auth on/2 ran at %.2f of "
+              + "auth on)%n", ADDED_P99_TARGET_MILLIS, added <= ADDED_P99_TARGET_MILLIS ? "MET" : "MISSED", added,
+          median(onPaced, RoundResult::okPerSecond) / on);
     }
     List<RoundResult> onRounds = p.rounds().get(ProxyBenchmark.AUTH_ON);
     double cpu = median(onRounds, RoundResult::proxyCpuMicros) + median(onRounds, RoundResult::postgresCpuMicros);

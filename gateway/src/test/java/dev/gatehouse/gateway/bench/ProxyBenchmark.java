@@ -29,7 +29,10 @@ import java.util.Map;
  *       request (see {@link HaproxyRival}), for the issue's scale comparison.
  * </ul>
  *
- * After a warm-up, rounds cycle through the cases in that order and each figure is the median of
+ * Then, with wrk, <b>direct/2</b> and <b>auth on/2</b>: the same two cases paced to about half of
+ * auth on's maximum rate, for the latency the gateway adds below saturation.
+ *
+ * <p>After a warm-up, rounds cycle through the cases in that order and each figure is the median of
  * its rounds. Before each round the audit queue is allowed to drain. Each round also reads the CPU
  * time of the process serving it (this JVM for the gateway cases, HAProxy for its own) and of
  * PostgreSQL (postmaster and backends) before and after, as microseconds per exchange. The
@@ -52,6 +55,8 @@ final class ProxyBenchmark {
   static final String AUDIT_OFF = "audit off";
   static final String PLAIN = "plain proxy";
   static final String DIRECT = "direct";
+  static final String DIRECT_PACED = "direct/2";
+  static final String AUTH_ON_PACED = "auth on/2";
   static final String HAPROXY_PLAIN = "haproxy plain";
   static final String HAPROXY_JWT = "haproxy jwt";
 
@@ -59,6 +64,7 @@ final class ProxyBenchmark {
   private final Duration roundLength;
   private final Duration warmup;
   private final LoadDriver load;
+  private final int connections;
   private final PrintStream out;
 
   /**
@@ -67,7 +73,9 @@ final class ProxyBenchmark {
    */
   record Result(Map<String, List<RoundResult>> rounds, long gatewayRequests, long auditEvents) {}
 
-  ProxyBenchmark(int rounds, Duration roundLength, Duration warmup, LoadDriver load, PrintStream out) {
+  ProxyBenchmark(int rounds, Duration roundLength, Duration warmup, LoadDriver load, int connections,
+      PrintStream out) {
+    this.connections = connections;
     this.rounds = rounds;
     this.roundLength = roundLength;
     this.warmup = warmup;
@@ -134,11 +142,44 @@ final class ProxyBenchmark {
           out.printf("  round %d  %-12s %s   (audit backlog before: %d)%n", r, target.name(), line(result), backlog);
         }
       }
+      pacedRounds(all, cases, gateway, jvm, postgres);
       gateway.audit(true);
       gateway.awaitAuditDrained(AUDIT_DRAIN_LIMIT);
       return new Result(all, gatewayRequests, gateway.auditEvents());
     } finally {
       gatewayVertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  /**
+   * Latency below the maximum rate: direct and auth on again, interleaved, each connection pausing
+   * so that auth on runs at about half its measured maximum (the same pause for both). Needs a
+   * driver that paces; the rounds go into {@code all} as {@link #DIRECT_PACED} and
+   * {@link #AUTH_ON_PACED}.
+   */
+  private void pacedRounds(Map<String, List<RoundResult>> all, List<LoadTarget> cases, BenchGateway gateway,
+      ProcessCpu jvm, ProcessCpu postgres) throws Exception {
+    List<RoundResult> on = all.get(AUTH_ON);
+    LoadTarget direct = cases.stream().filter(c -> DIRECT.equals(c.name())).findFirst().orElse(null);
+    LoadTarget authOn = cases.stream().filter(c -> AUTH_ON.equals(c.name())).findFirst().orElse(null);
+    if (!load.paces() || on == null || direct == null || authOn == null) {
+      out.println("  paced rounds: SKIPPED (they need wrk and the direct and auth on cases)");
+      return;
+    }
+    double[] rates = on.stream().mapToDouble(RoundResult::okPerSecond).sorted().toArray();
+    double half = rates[rates.length / 2] / 2;
+    int pause = (int) Math.max(1, Math.round(connections * 1000.0 / half));
+    out.printf("  paced rounds: each connection pauses %d ms before each request (aiming at %.0f req/s, "
+        + "half the auth on median)%n", pause, half);
+    List<LoadTarget> paced = List.of(direct.paced(DIRECT_PACED, pause), authOn.paced(AUTH_ON_PACED, pause));
+    for (int r = 1; r <= rounds; r++) {
+      for (LoadTarget target : paced) {
+        long backlog = gateway.awaitAuditDrained(AUDIT_DRAIN_LIMIT);
+        gateway.audit(true);
+        RoundResult result = measured(target, roundLength, jvm, postgres);
+        all.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result);
+        out.printf("  round %d  %-12s %s   (audit backlog before: %d)%n", r, target.name(), line(result), backlog);
+      }
     }
   }
 

@@ -46,6 +46,11 @@ final class WrkLoad implements LoadDriver {
   }
 
   @Override
+  public boolean paces() {
+    return true;
+  }
+
+  @Override
   public String description() {
     return connections + " connections, " + THREADS + " threads, wrk (one request in flight per connection)";
   }
@@ -120,6 +125,10 @@ final class WrkLoad implements LoadDriver {
             latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
         end
         """.formatted(LoadGenerator.ADDRESSES - 1, THREADS, THREADS, RESULT_PREFIX));
+    if (target.pauseMillis() > 0) {
+      // Only then: with a delay function at all, wrk sends every request from a timer.
+      lua.append("delay = function()\n  return ").append(target.pauseMillis()).append("\nend\n");
+    }
     return lua.toString();
   }
 
