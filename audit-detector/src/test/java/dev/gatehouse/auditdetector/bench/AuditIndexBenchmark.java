@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * secondary indexes (the floor: heap, WAL and the chain key), then with the event-id and
  * request-id lookups as the B-trees they were before V6, the shipped layout again, and the shipped
  * layout with one insert statement per batch instead of the writer's concurrent slices. Every layout stores the same
- * pre-chained events with the writer's insert ({@link EventStore#insert(List, int)}, default batch
+ * pre-chained events (after one unmeasured warm-up layout) with the writer's insert ({@link EventStore#insert(List, int)}, default batch
  * size and slices, {@code synchronous_commit=on}) into an emptied table, three times, keeping the
  * median. Events carry random request ids and event ids as the gateway mints them (hex and UUID),
  * so the lookup indexes see the random keys they see in service. Run with
@@ -68,6 +68,8 @@ class AuditIndexBenchmark {
       EventStore store = new EventStore(db.pool());
       System.out.printf("%naudit index cost: %,d events per layout, median of %d, batch %d, %d slices%n", EVENTS,
           REPEATS, BATCH, PARALLELISM);
+      // The first layout measured on a fresh server read several microseconds high in every run.
+      measure(db, store, postmaster, "warm-up: shipped layout, not compared");
       double shipped = measure(db, store, postmaster, "shipped layout (all indexes)");
       List<String> names = new ArrayList<>(INDEXES.keySet());
       names.sort(String::compareTo);
@@ -86,16 +88,28 @@ class AuditIndexBenchmark {
         db.execute("CREATE INDEX " + index + " ON audit_events " + columns);
       });
       double btree = measure(db, store, postmaster, "event_id and request_id as B-trees (V4)");
+      printLookupIndexSizes(db, "B-trees (V4)");
       BTREE_LOOKUPS.keySet().forEach(index -> {
         db.execute("DROP INDEX " + index);
         db.execute("CREATE INDEX " + index + " ON audit_events " + INDEXES.get(index));
       });
       double again = measure(db, store, postmaster, "shipped layout again");
+      printLookupIndexSizes(db, "hash (V6)");
       System.out.printf("    -> hash lookups (V6) save %.1f us/event against B-trees (V4), same run%n",
           btree - (shipped + again) / 2);
       measure(db, store, postmaster, "shipped layout, one statement per batch", 1);
     } finally {
       vertx.close().await();
+    }
+  }
+
+  /** Bytes of the event-id and request-id indexes (all partitions) holding the last layout's events. */
+  private static void printLookupIndexSizes(TestDatabase db, String layout) {
+    for (String column : List.of("event_id", "request_id")) {
+      long bytes = db.pool().preparedQuery("SELECT coalesce(sum(pg_relation_size(c.oid)), 0) FROM pg_class c "
+              + "JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname LIKE $1")
+          .execute(Tuple.of("%" + column + "_idx")).await().iterator().next().getLong(0);
+      System.out.printf("    %s index as %s: %,d bytes for %,d events%n", column, layout, bytes, EVENTS);
     }
   }
 
