@@ -148,6 +148,26 @@ class AuditQueryIT {
   }
 
   @Test
+  void lookups_by_event_id_and_request_id_are_served_by_their_hash_indexes() {
+    AuditEvent wanted = RECORDED.get(5);
+    for (String column : List.of("event_id", "request_id")) {
+      String definition = db.pool().preparedQuery("SELECT indexdef FROM pg_indexes WHERE indexname = $1")
+          .execute(Tuple.of("audit_events_" + column + "_idx")).await().iterator().next().getString(0);
+      assertTrue(definition.contains("USING hash (" + column + ")"), definition);
+    }
+    // With sequential scans priced out, the plan must name the index: without one there is no plan but a scan.
+    String plan = db.pool().withConnection(c -> c.query("SET enable_seqscan = off").execute()
+        .compose(v -> c.preparedQuery("EXPLAIN SELECT seq FROM audit_events WHERE request_id = $1")
+            .execute(Tuple.of(wanted.requestId())))
+        .map(rows -> {
+          StringBuilder text = new StringBuilder();
+          rows.forEach(row -> text.append(row.getString(0)).append('\n'));
+          return text.toString();
+        })).await();
+    assertTrue(plan.contains("request_id_idx"), plan);
+  }
+
+  @Test
   @Tag("T-AUD-006")
   void a_workspace_scoped_lookup_of_another_workspaces_event_matches_nothing() {
     AuditEvent other = RECORDED.stream().filter(e -> "ws-a".equals(e.workspace())).findFirst().orElseThrow();

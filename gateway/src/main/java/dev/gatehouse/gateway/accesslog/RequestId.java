@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.accesslog;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -11,10 +12,12 @@ public final class RequestId {
 
   public static final String HEADER = "X-Request-Id";
 
+  private static final HexFormat HEX = HexFormat.of();
+
   private RequestId() {}
 
   public static String next() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    return String.format("%016x%016x", random.nextLong(), random.nextLong());
+    return HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong());
   }
 }

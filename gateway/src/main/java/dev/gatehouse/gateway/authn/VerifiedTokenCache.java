@@ -36,13 +36,21 @@ final class VerifiedTokenCache {
     };
   }
 
-  static String key(String token) {
+  /**
+   * One SHA-256 instance per thread: looking the algorithm up on every call cost more than the
+   * hash of a token. {@link MessageDigest#digest} resets it for the next call.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getEncoder().encodeToString(digest);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);
     }
+  });
+
+  static String key(String token) {
+    byte[] digest = SHA_256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
+    return Base64.getEncoder().encodeToString(digest);
   }
 
   synchronized Optional<Entry> get(String key) {

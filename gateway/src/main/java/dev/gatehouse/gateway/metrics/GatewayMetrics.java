@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -80,6 +82,18 @@ public final class GatewayMetrics implements AutoCloseable {
 
   private final MeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  /**
+   * The meters of each label combination seen, so that recording an exchange is a map lookup
+   * rather than building and registering a meter id; as bounded as the labels.
+   */
+  private final Map<ExchangeLabels, ExchangeMeters> exchangeMeters = new ConcurrentHashMap<>();
+  private final Map<UpstreamLabels, Timer> upstreamTimers = new ConcurrentHashMap<>();
+
+  private record ExchangeLabels(String route, boolean allowed, int status) {}
+
+  private record ExchangeMeters(Counter requests, Timer duration) {}
+
+  private record UpstreamLabels(String route, String outcome) {}
 
   /** Binds the JVM and process meters to {@code registry}. */
   public GatewayMetrics(MeterRegistry registry) {
@@ -100,15 +114,22 @@ public final class GatewayMetrics implements AutoCloseable {
    * @param status the status sent, or 0 when none was
    */
   public void exchange(String route, boolean allowed, int status, long nanos) {
-    String routeLabel = route == null ? NO_ROUTE : route;
-    String decision = allowed ? "allow" : "deny";
-    Counter.builder(REQUESTS).description("Main-listener requests by route, decision and status")
-        .tag("route", routeLabel).tag("decision", decision).tag("status", statusLabel(status))
-        .register(registry).increment();
-    Timer.builder(REQUEST_DURATION).description("Main-listener request latency")
-        .tag("route", routeLabel).tag("decision", decision).tag("status_class", statusClass(status))
-        .serviceLevelObjectives(BUCKETS)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    ExchangeMeters meters = exchangeMeters.computeIfAbsent(
+        new ExchangeLabels(route == null ? NO_ROUTE : route, allowed, status), this::exchangeMeters);
+    meters.requests().increment();
+    meters.duration().record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private ExchangeMeters exchangeMeters(ExchangeLabels labels) {
+    String decision = labels.allowed() ? "allow" : "deny";
+    return new ExchangeMeters(
+        Counter.builder(REQUESTS).description("Main-listener requests by route, decision and status")
+            .tag("route", labels.route()).tag("decision", decision).tag("status", statusLabel(labels.status()))
+            .register(registry),
+        Timer.builder(REQUEST_DURATION).description("Main-listener request latency")
+            .tag("route", labels.route()).tag("decision", decision).tag("status_class", statusClass(labels.status()))
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry));
   }
 
   /**
@@ -120,10 +141,12 @@ public final class GatewayMetrics implements AutoCloseable {
   public void upstream(String route, int status, String failure, long nanos) {
     String routeLabel = route == null ? NO_ROUTE : route;
     String outcome = status > 0 ? statusClass(status) : failure;
-    Timer.builder(UPSTREAM_DURATION).description("Time from sending a request to the runtime to its answer or failure")
-        .tag("route", routeLabel).tag("outcome", outcome)
-        .serviceLevelObjectives(BUCKETS)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    upstreamTimers.computeIfAbsent(new UpstreamLabels(routeLabel, outcome), labels -> Timer.builder(UPSTREAM_DURATION)
+            .description("Time from sending a request to the runtime to its answer or failure")
+            .tag("route", labels.route()).tag("outcome", labels.outcome())
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
     if (status <= 0 && failure.startsWith("upstream_")) {
       Counter.builder(UPSTREAM_ERRORS).description("Requests the runtime did not answer")
           .tag("route", routeLabel).tag("reason", failure)

@@ -415,17 +415,26 @@ public final class RequestPipeline implements Handler<HttpServerRequest> {
   private void forward(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan) {
     Context context = Vertx.currentContext();
     exchange.trace().stage("runtime");
-    runtimes.acquire(exchange.principal().map(Principal::workspace))
-        .onComplete(leased -> context.runOnContext(v -> {
-          if (leased.failed()) {
-            refuseRuntime(request, exchange, leased.cause());
-          } else if (!exchange.hold(leased.result())) {
-            // The client left while its runtime was starting.
-            leased.result().release();
-          } else {
-            proxy(request, exchange, target, plan, leased.result());
-          }
-        }));
+    Future<RuntimeLease> lease = runtimes.acquire(exchange.principal().map(Principal::workspace));
+    if (lease.isComplete()) {
+      // A runtime at hand (always, with a fixed one): go on here, with no hop through the task queue.
+      leased(request, exchange, target, plan, lease);
+    } else {
+      lease.onComplete(leased -> context.runOnContext(v -> leased(request, exchange, target, plan, leased)));
+    }
+  }
+
+  /** Runs on the exchange's event loop once {@code leased} is complete. */
+  private void leased(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan,
+      AsyncResult<RuntimeLease> leased) {
+    if (leased.failed()) {
+      refuseRuntime(request, exchange, leased.cause());
+    } else if (!exchange.hold(leased.result())) {
+      // The client left while its runtime was starting.
+      leased.result().release();
+    } else {
+      proxy(request, exchange, target, plan, leased.result());
+    }
   }
 
   private void proxy(HttpServerRequest request, Exchange exchange, String target, Optional<ForwardPlan> plan,

@@ -21,17 +21,24 @@ public final class EntityIds {
   /** Namespace of Gatehouse entity ids. Changing it changes every caller's identity in the runtime. */
   public static final UUID NAMESPACE = UUID.fromString("6bdcc046-9d4e-4bcf-98b5-c66bf4f5e211");
 
+  /**
+   * One SHA-1 instance per thread (every proxied request derives its caller's id): looking the
+   * algorithm up cost more than the hash. {@link MessageDigest#digest} resets it after each use.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_1 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+    }
+  });
+
   private EntityIds() {}
 
   public static UUID of(String workspaceId, String subject) {
     byte[] workspace = workspaceId.getBytes(StandardCharsets.UTF_8);
     byte[] name = (workspace.length + ":" + workspaceId + subject).getBytes(StandardCharsets.UTF_8);
-    MessageDigest sha1;
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
-    }
+    MessageDigest sha1 = SHA_1.get();
     sha1.update(ByteBuffer.allocate(16)
         .putLong(NAMESPACE.getMostSignificantBits())
         .putLong(NAMESPACE.getLeastSignificantBits())

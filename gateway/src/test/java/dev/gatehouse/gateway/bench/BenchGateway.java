@@ -136,6 +136,17 @@ final class BenchGateway implements AutoCloseable {
     return first;
   }
 
+  /** The PostgreSQL server's process id (its postmaster; the backends are its children). */
+  long postgresPid() throws Exception {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl());
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT setting FROM pg_settings WHERE name = 'data_directory'")) {
+      rs.next();
+      // The first line of postmaster.pid is the postmaster's process id.
+      return Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim());
+    }
+  }
+
   /** Audit events stored in PostgreSQL. */
   long auditEvents() throws Exception {
     try (Connection c = DriverManager.getConnection(database.jdbcUrl());

@@ -39,6 +39,17 @@ public final class GatewayBenchmark {
    */
   static final double SCALE_TARGET = 3.0;
 
+  /** Issue 21: auth on (cached tokens) at least this multiple of HAProxy verifying ES256. */
+  static final double JWT_RATIO_TARGET = 2.0;
+  /** Issue 21: auth on at least this fraction of HAProxy proxying plainly. */
+  static final double HAPROXY_PLAIN_RATIO_TARGET = 0.5;
+  /** Issue 21: a fresh token on every request at least this multiple of HAProxy verifying ES256. */
+  static final double FRESH_RATIO_TARGET = 1.0;
+  /** Issue 21: gateway JVM plus PostgreSQL CPU per auth-on request, at most. */
+  static final double CPU_TARGET_MICROS = 60.0;
+  /** Issue 21: p99 latency the gateway adds to direct at half its maximum rate, at most. */
+  static final double ADDED_P99_TARGET_MILLIS = 2.0;
+
   private GatewayBenchmark() {}
 
   public static void main(String[] args) {
@@ -105,17 +116,22 @@ public final class GatewayBenchmark {
     ProxyBenchmark.Result p;
     try (LoadDriver load = wrk ? new WrkLoad(workDir, connections) : new LoadGenerator(connections)) {
       out.printf("%n== Proxy throughput (%d s rounds; load: %s) ==%n", roundLength.toSeconds(), load.description());
-      p = new ProxyBenchmark(rounds, roundLength, warmup, load, out).run(workDir);
+      p = new ProxyBenchmark(rounds, roundLength, warmup, load, connections, out).run(workDir);
     }
     out.println();
     out.printf("  median of %d rounds:%n", rounds);
     for (Map.Entry<String, List<RoundResult>> e : p.rounds().entrySet()) {
-      out.printf("    %-12s %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d%n", e.getKey(),
+      out.printf("    %-12s %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   cpu/req: server %6.1f us, "
+              + "postgres %5.1f us   errors %d%n", e.getKey(),
           median(e.getValue(), RoundResult::okPerSecond), median(e.getValue(), RoundResult::p50Millis),
-          median(e.getValue(), RoundResult::p99Millis), e.getValue().stream().mapToLong(RoundResult::errors).sum());
+          median(e.getValue(), RoundResult::p99Millis), median(e.getValue(), RoundResult::proxyCpuMicros),
+          median(e.getValue(), RoundResult::postgresCpuMicros),
+          e.getValue().stream().mapToLong(RoundResult::errors).sum());
     }
+    out.println("    (server: this JVM for the gateway cases and direct, the haproxy process for its own)");
     double on = median(p.rounds().get(ProxyBenchmark.AUTH_ON), RoundResult::okPerSecond);
     double off = median(p.rounds().get(ProxyBenchmark.AUTH_OFF), RoundResult::okPerSecond);
+    double fresh = median(p.rounds().get(ProxyBenchmark.FRESH), RoundResult::okPerSecond);
     double unaudited = median(p.rounds().get(ProxyBenchmark.AUDIT_OFF), RoundResult::okPerSecond);
     double plain = median(p.rounds().get(ProxyBenchmark.PLAIN), RoundResult::okPerSecond);
     double direct = median(p.rounds().get(ProxyBenchmark.DIRECT), RoundResult::okPerSecond);
@@ -135,7 +151,27 @@ public final class GatewayBenchmark {
           + "plain proxy / haproxy plain = %.2f%n", on / verifying, haproxyPlain / verifying, plain / haproxyPlain);
       out.printf("  scale auth on >= %.0f x haproxy jwt (\"several times faster\"): %s (%.2f)%n",
           SCALE_TARGET, on / verifying >= SCALE_TARGET ? "MET" : "MISSED", on / verifying);
+      out.printf("  target auth on >= %.1f x haproxy jwt: %s (%.2f)%n", JWT_RATIO_TARGET,
+          on / verifying >= JWT_RATIO_TARGET ? "MET" : "MISSED", on / verifying);
+      out.printf("  target auth on >= %.1f x haproxy plain: %s (%.2f)%n", HAPROXY_PLAIN_RATIO_TARGET,
+          on / haproxyPlain >= HAPROXY_PLAIN_RATIO_TARGET ? "MET" : "MISSED", on / haproxyPlain);
+      out.printf("  target fresh token >= %.1f x haproxy jwt: %s (%.2f)%n", FRESH_RATIO_TARGET,
+          fresh / verifying >= FRESH_RATIO_TARGET ? "MET" : "MISSED", fresh / verifying);
+    } else {
+      out.println("  haproxy targets: SKIPPED, haproxy is not installed (apt-get install haproxy)");
     }
+    List<RoundResult> directPaced = p.rounds().get(ProxyBenchmark.DIRECT_PACED);
+    List<RoundResult> onPaced = p.rounds().get(ProxyBenchmark.AUTH_ON_PACED);
+    if (directPaced != null && onPaced != null) {
+      double added = median(onPaced, RoundResult::p99Millis) - median(directPaced, RoundResult::p99Millis);
+      out.printf("  target p99 added at half the maximum rate <= %.0f ms: %s (%.2f ms; auth on/2 ran at %.2f of "
+              + "auth on)%n", ADDED_P99_TARGET_MILLIS, added <= ADDED_P99_TARGET_MILLIS ? "MET" : "MISSED", added,
+          median(onPaced, RoundResult::okPerSecond) / on);
+    }
+    List<RoundResult> onRounds = p.rounds().get(ProxyBenchmark.AUTH_ON);
+    double cpu = median(onRounds, RoundResult::proxyCpuMicros) + median(onRounds, RoundResult::postgresCpuMicros);
+    out.printf("  target auth on gateway + postgres cpu <= %.0f us/req: %s (%.1f us)%n", CPU_TARGET_MICROS,
+        cpu <= CPU_TARGET_MICROS ? "MET" : "MISSED", cpu);
     out.printf("%nbenchmark took %.0f s%n", (System.nanoTime() - started) / 1e9);
   }
 
@@ -144,7 +180,11 @@ public final class GatewayBenchmark {
         rounds.max());
   }
 
+  /** The median of {@code f} over {@code results}; NaN for a case left out ({@code -Dbench.cases}). */
   private static double median(List<RoundResult> results, java.util.function.ToDoubleFunction<RoundResult> f) {
+    if (results == null) {
+      return Double.NaN;
+    }
     Rounds rounds = new Rounds(results.size());
     results.forEach(r -> rounds.add(f.applyAsDouble(r)));
     return rounds.median();

@@ -110,6 +110,11 @@ final class HaproxyRival implements AutoCloseable {
     return jwtPort;
   }
 
+  /** HAProxy's process id (it runs in the foreground, one process with a thread per core). */
+  long pid() {
+    return process.pid();
+  }
+
   /** Valid ES256 tokens for the {@code jwt_verify} frontend. */
   List<String> tokens() {
     return tokens;

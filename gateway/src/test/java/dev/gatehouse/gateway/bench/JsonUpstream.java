@@ -5,8 +5,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 
-/** A runtime stand-in on a loopback port that answers every request with the same small JSON body. */
-final class JsonUpstream implements AutoCloseable {
+/**
+ * A runtime stand-in on a loopback port that answers every request with the same small JSON body,
+ * in the benchmark's JVM (used when nginx is not installed; the JVM's CPU then includes it).
+ */
+final class JsonUpstream implements Upstream {
 
   static final Buffer BODY = Buffer.buffer("{\"id\":\"a1\",\"name\":\"bench-agent\",\"status\":\"active\"}");
 
@@ -21,12 +24,14 @@ final class JsonUpstream implements AutoCloseable {
         .listen(0, "127.0.0.1"));
   }
 
-  int port() {
+  @Override
+  public int port() {
     return server.actualPort();
   }
 
-  String url() {
-    return "http://127.0.0.1:" + port();
+  @Override
+  public String description() {
+    return "Vert.x in the benchmark's JVM, static JSON";
   }
 
   @Override

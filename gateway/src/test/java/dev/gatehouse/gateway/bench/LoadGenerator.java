@@ -56,6 +56,11 @@ final class LoadGenerator implements LoadDriver {
     return connections + " connections, no pipelining, in-process Vert.x client on one event loop";
   }
 
+  @Override
+  public boolean paces() {
+    return false;
+  }
+
   /** Drives {@code target} for {@code duration}; returns once every connection has stopped. */
   @Override
   public RoundResult run(LoadTarget target, Duration duration) throws Exception {

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Load from {@code wrk} (Debian package {@code wrk}): {@code connections} connections over
  * {@value #THREADS} threads, the same headers as {@link LoadGenerator} (a Lua script rotates the
- * bearer tokens and {@code X-Forwarded-For} addresses). The script is written under the
+ * bearer tokens and {@code X-Forwarded-For} addresses; the token list must be a multiple of
+ * {@value #THREADS} long, so that the threads share no token). The script is written under the
  * benchmark's work directory, readable by the owner only, and deleted after the round.
  */
 final class WrkLoad implements LoadDriver {
@@ -42,6 +43,11 @@ final class WrkLoad implements LoadDriver {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  @Override
+  public boolean paces() {
+    return true;
   }
 
   @Override
@@ -96,12 +102,20 @@ final class WrkLoad implements LoadDriver {
         for i = 0, %d do
           addresses[i + 1] = "10.77." .. math.floor(i / 256) .. "." .. (i %% 256)
         end
+        -- Each thread takes every %d-th token from its own offset, so a token is sent by one
+        -- thread only, and comes round again only after all the others.
+        local threads = 0
+        setup = function(thread)
+          thread:set("offset", threads)
+          threads = threads + 1
+        end
         local n = 0
         request = function()
           n = n + 1
-          local headers = { ["Accept"] = "application/json", ["X-Forwarded-For"] = addresses[(n %% #addresses) + 1] }
+          local i = n * %d + (offset or 0)
+          local headers = { ["Accept"] = "application/json", ["X-Forwarded-For"] = addresses[(i %% #addresses) + 1] }
           if #auth > 0 then
-            headers["Authorization"] = auth[(n %% #auth) + 1]
+            headers["Authorization"] = auth[(i %% #auth) + 1]
           end
           return wrk.format("GET", nil, headers)
         end
@@ -110,7 +124,11 @@ final class WrkLoad implements LoadDriver {
           io.write(string.format("%s%%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
             latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
         end
-        """.formatted(LoadGenerator.ADDRESSES - 1, RESULT_PREFIX));
+        """.formatted(LoadGenerator.ADDRESSES - 1, THREADS, THREADS, RESULT_PREFIX));
+    if (target.pauseMillis() > 0) {
+      // Only then: with a delay function at all, wrk sends every request from a timer.
+      lua.append("delay = function()\n  return ").append(target.pauseMillis()).append("\nend\n");
+    }
     return lua.toString();
   }
 
