@@ -55,7 +55,7 @@ class AuditIndexBenchmark {
       "audit_events_event_id_idx", "USING hash (event_id)",
       "audit_events_request_id_idx", "USING hash (request_id)",
       "audit_events_client_address_idx", "(client_address, ts)");
-  /** The two lookup indexes as V4 created them, before V6 made them hash indexes. */
+  /** The two lookup indexes as V4 created them, before V7 made them hash indexes. */
   private static final Map<String, String> BTREE_LOOKUPS = Map.of(
       "audit_events_event_id_idx", "(event_id)",
       "audit_events_request_id_idx", "(request_id)");
