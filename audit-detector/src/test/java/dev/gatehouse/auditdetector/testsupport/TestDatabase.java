@@ -100,7 +100,9 @@ public final class TestDatabase implements AutoCloseable {
   private EmbeddedPostgres.Builder builder(int fixedPort) {
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(dataDirectory.toFile())
-        .setCleanDataDirectory(false);
+        .setCleanDataDirectory(false)
+        // A busy machine (parallel builds) can take far longer than the library's 10 s.
+        .setPGStartupWait(java.time.Duration.ofSeconds(60));
     serverConfig.forEach(builder::setServerConfig);
     if (fixedPort != 0) {
       builder.setPort(fixedPort);

@@ -49,6 +49,7 @@ public final class RestartableDatabase implements AutoCloseable {
   }
 
   private EmbeddedPostgres.Builder builder() {
-    return EmbeddedPostgres.builder().setDataDirectory(dataDirectory.toFile()).setCleanDataDirectory(false);
+    return EmbeddedPostgres.builder().setDataDirectory(dataDirectory.toFile()).setCleanDataDirectory(false)
+        .setPGStartupWait(TestDatabase.STARTUP_WAIT);
   }
 }

@@ -5,15 +5,19 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 
 /** A throwaway PostgreSQL on a loopback port, which a test may stop to simulate an outage. */
 public final class TestDatabase implements AutoCloseable {
 
+  /** A busy machine (parallel builds, runtimes starting) can take far longer than the library's 10 s. */
+  static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
   private final EmbeddedPostgres postgres;
 
   public TestDatabase() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = EmbeddedPostgres.builder().setPGStartupWait(STARTUP_WAIT).start();
   }
 
   public String url() {
